@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ManifestError, parseManifest } from './manifest.ts';
+
+const minimal = {
+  description: 'x',
+  version: '1.0.0',
+  capabilities: { train: true, serve: true },
+  base: { upstream: 'node:22' },
+  conformance: {
+    training: { channels: { train: { source: 'fixtures/train' } } },
+    serving: { requests: [{ name: 'csv', contentType: 'text/csv', body: '1,2' }] },
+  },
+};
+
+describe('parseManifest', () => {
+  it('fills every default', () => {
+    const m = parseManifest(minimal);
+    expect(m.capabilities).toEqual({ train: true, serve: true, batch: false, gpu: false });
+    expect(m.conformance.skip).toEqual({});
+    expect(m.conformance.serving?.model).toBe('training');
+    expect(m.conformance.serving?.badRequests).toEqual([]);
+    expect(m.conformance.training?.hyperparameters).toEqual({});
+    expect(m.budgets.startupSeconds).toBe(60);
+    expect(m.buildArgs).toEqual({});
+  });
+
+  it('does not modify its input', () => {
+    const input = structuredClone(minimal);
+    parseManifest(input);
+    expect(input).toEqual(minimal);
+  });
+
+  it('names the field and the fix for an unknown field', () => {
+    expect(() => parseManifest({ ...minimal, verison: '1' })).toThrow(/unknown field "verison"\. Remove it/);
+  });
+
+  it('names a missing field', () => {
+    const { base: _base, ...noBase } = minimal;
+    expect(() => parseManifest(noBase, 'templates/x/template.json')).toThrow(
+      /templates\/x\/template\.json is not a valid template manifest:\n {2}- \(top level\): missing required field "base"/,
+    );
+  });
+
+  it('rejects numeric hyperparameters, since SageMaker only sends strings', () => {
+    const bad = structuredClone(minimal) as Record<string, any>;
+    bad.conformance.training.hyperparameters = { epochs: 3 };
+    expect(() => parseManifest(bad)).toThrow(/conformance\.training\.hyperparameters\.epochs: must be string/);
+  });
+
+  it('rejects a serving capability without sample requests', () => {
+    const bad = structuredClone(minimal) as Record<string, any>;
+    delete bad.conformance.serving;
+    expect(() => parseManifest(bad)).toThrow(ManifestError);
+  });
+
+  it('rejects a non-semver version', () => {
+    expect(() => parseManifest({ ...minimal, version: 'v1' })).toThrow(/version: must match pattern/);
+  });
+});

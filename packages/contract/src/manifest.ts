@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { Ajv, type ErrorObject } from 'ajv';
+import type { TemplateManifest } from './types.ts';
+
+const require = createRequire(import.meta.url);
+const templateSchema = require('./schemas/template.schema.json') as object;
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+const validateTemplate = ajv.compile(templateSchema);
+
+export class ManifestError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file} is not a valid template manifest:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ManifestError';
+  }
+}
+
+/** Turns ajv errors into "field: what is wrong. fix" lines. */
+export function describeSchemaErrors(errors: ErrorObject[] | null | undefined): string[] {
+  return (errors ?? [])
+    .filter((e) => e.keyword !== 'if' && e.keyword !== 'oneOf')
+    .map((e) => {
+      const field = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : '(top level)';
+      switch (e.keyword) {
+        case 'required':
+          return `${field}: missing required field "${String(e.params.missingProperty)}". Add it.`;
+        case 'additionalProperties':
+          return `${field}: unknown field "${String(e.params.additionalProperty)}". Remove it or check its spelling.`;
+        case 'type':
+          return `${field}: must be ${String(e.params.type)}.`;
+        case 'enum':
+          return `${field}: must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.`;
+        default:
+          return `${field}: ${e.message ?? e.keyword}.`;
+      }
+    });
+}
+
+/** Validates a parsed manifest, fills in every default, and returns it typed. */
+export function parseManifest(value: unknown, file = 'template.json'): TemplateManifest {
+  const copy = structuredClone(value);
+  if (!validateTemplate(copy)) throw new ManifestError(file, describeSchemaErrors(validateTemplate.errors));
+  const manifest = copy as TemplateManifest;
+  if (manifest.conformance.serving && !manifest.capabilities.serve) {
+    throw new ManifestError(file, ['conformance.serving: given, but capabilities.serve is false. Set capabilities.serve to true or remove conformance.serving.']);
+  }
+  if (manifest.capabilities.serve && !manifest.conformance.serving) {
+    throw new ManifestError(file, ['conformance.serving: missing, but capabilities.serve is true. Add sample requests so the suite can check serving.']);
+  }
+  if (manifest.capabilities.train && !manifest.conformance.training) {
+    throw new ManifestError(file, ['conformance.training: missing, but capabilities.train is true. Add sample channels so the suite can check training.']);
+  }
+  if (manifest.conformance.serving?.model === 'training' && !manifest.capabilities.train) {
+    throw new ManifestError(file, ['conformance.serving.model: "training" needs capabilities.train. Point it at a model folder instead.']);
+  }
+  return manifest;
+}
+
+export async function loadManifest(file: string): Promise<TemplateManifest> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ManifestError(file, [`cannot be read (${(error as Error).message}). Check the path.`]);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ManifestError(file, [`is not valid JSON (${(error as Error).message}).`]);
+  }
+  return parseManifest(value, file);
+}

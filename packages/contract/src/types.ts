@@ -1,0 +1,79 @@
+/** Types of template.json after validation and normalization (every default filled in). */
+
+export interface Capabilities {
+  train: boolean;
+  serve: boolean;
+  batch: boolean;
+  gpu: boolean;
+}
+
+export interface ChannelSample {
+  source: string;
+  contentType?: string;
+}
+
+export interface MetricDefinition {
+  name: string;
+  regex: string;
+}
+
+export interface TrainingProfile {
+  hyperparameters: Record<string, string>;
+  failingHyperparameters?: Record<string, string>;
+  channels: Record<string, ChannelSample>;
+  metrics: MetricDefinition[];
+}
+
+export interface SampleRequest {
+  name: string;
+  contentType: string;
+  accept?: string;
+  body?: string;
+  bodyFile?: string;
+}
+
+export interface ServingProfile {
+  model: string;
+  requests: SampleRequest[];
+  badRequests: SampleRequest[];
+}
+
+export interface TemplateManifest {
+  description: string;
+  version: string;
+  capabilities: Capabilities;
+  base: { upstream: string; offline?: string };
+  buildArgs: Record<string, string>;
+  hyperparameterSchema?: string;
+  conformance: {
+    training?: TrainingProfile;
+    serving?: ServingProfile;
+    skip: Record<string, string>;
+  };
+  budgets: { imageSizeMb?: number; startupSeconds: number; trainingSeconds: number };
+}
+
+/** /opt/ml/input/config/resourceconfig.json (T12, T13). */
+export interface ResourceConfig {
+  current_host: string;
+  hosts: string[];
+  network_interface_name?: string;
+  current_instance_type?: string;
+  current_group_name?: string;
+  instance_groups?: { instance_group_name: string; instance_type: string; hosts: string[] }[];
+  topology?: unknown;
+}
+
+/** /opt/ml/input/config/inputdataconfig.json (T11). */
+export type InputDataConfig = Record<
+  string,
+  {
+    TrainingInputMode: 'File' | 'FastFile' | 'Pipe';
+    ContentType?: string;
+    S3DistributionType?: 'FullyReplicated' | 'ShardedByS3Key';
+    RecordWrapperType?: string;
+  }
+>;
+
+/** /opt/ml/input/config/hyperparameters.json (T8): always string to string. */
+export type Hyperparameters = Record<string, string>;
