@@ -1,0 +1,60 @@
+import type { TemplateManifest } from '@sagemaker-templates/contract';
+import type { Probes } from './probes/probes.ts';
+
+export type Level = 'must' | 'should';
+export type Profile = 'image' | 'training' | 'serving';
+export type Status = 'pass' | 'fail' | 'skip';
+
+/** What a check found. `message` reads "expected ..., got ..."; `hint` says what to change. */
+export interface Outcome {
+  status: Status;
+  message: string;
+  hint?: string;
+}
+
+export interface CheckContext {
+  image: string;
+  manifest: TemplateManifest;
+  /** Folder of the manifest: relative fixture paths resolve against it. */
+  manifestDir: string;
+  probes: Probes;
+}
+
+/**
+ * A conformance check: a small declarative unit with a stable dotted id and the contract clause it
+ * enforces (conformance/CONTRACT.md). `run` observes shared probes and returns an outcome.
+ */
+export interface Check {
+  id: string;
+  title: string;
+  /** Contract clause ids, e.g. 'T1' or 'I5, I11'. */
+  source: string;
+  level: Level;
+  profile: Profile;
+  /** What a failing image should change: shown under every failure. */
+  hint: string;
+  /** Runs after every other check, because it consumes a shared container (e.g. sends SIGTERM). */
+  destructive?: boolean;
+  /** Undefined when the check applies; otherwise why it does not (reported as skip). */
+  notApplicable?(ctx: CheckContext): string | undefined;
+  run(ctx: CheckContext): Promise<Outcome>;
+}
+
+export const pass = (message: string): Outcome => ({ status: 'pass', message });
+export const fail = (message: string, hint?: string): Outcome => ({
+  status: 'fail',
+  message,
+  ...(hint ? { hint } : {}),
+});
+export const skip = (message: string): Outcome => ({ status: 'skip', message });
+
+/** Thrown by a probe when an earlier stage failed, so dependent checks skip instead of piling up failures. */
+export class BlockedError extends Error {
+  constructor(
+    readonly blockedBy: string,
+    reason: string,
+  ) {
+    super(`not evaluated: ${reason} (see ${blockedBy})`);
+    this.name = 'BlockedError';
+  }
+}

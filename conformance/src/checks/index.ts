@@ -1,0 +1,33 @@
+import type { Check } from '../check.ts';
+import { entrypointExecForm } from './image/entrypoint-exec-form.ts';
+import { entrypointNoTini } from './image/entrypoint-no-tini.ts';
+import { serveBadInputClientError } from './serve/bad-input-client-error.ts';
+import { serveBadInputSurvives } from './serve/bad-input-survives.ts';
+import { serveInvocationsAccept } from './serve/invocations-accept.ts';
+import { serveInvocationsContentTypes } from './serve/invocations-content-types.ts';
+import { servePingOk } from './serve/ping-ok.ts';
+import { serveSigterm } from './serve/sigterm.ts';
+import { trainExitSuccess } from './train/exit-success.ts';
+import { trainFailureExitCode } from './train/failure-exit-code.ts';
+import { trainFailureFile } from './train/failure-file.ts';
+import { trainInvocation } from './train/invocation.ts';
+import { trainMetricsRegex } from './train/metrics-regex.ts';
+import { trainModelWritten } from './train/model-written.ts';
+
+/** Every check of the suite, in report order. Ids are stable: reports and skips refer to them. */
+export const checks: readonly Check[] = [
+  entrypointExecForm,
+  entrypointNoTini,
+  trainInvocation,
+  trainExitSuccess,
+  trainModelWritten,
+  trainMetricsRegex,
+  trainFailureFile,
+  trainFailureExitCode,
+  servePingOk,
+  serveInvocationsContentTypes,
+  serveInvocationsAccept,
+  serveBadInputSurvives,
+  serveBadInputClientError,
+  serveSigterm,
+];

@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import type { SampleRequest } from '@sagemaker-templates/contract';
+import { BlockedError, type CheckContext } from '../../check.ts';
+import type { HttpExchange } from '../../probes/http.ts';
+import type { ServingSession as Session } from '../../probes/probes.ts';
+
+export type { HttpExchange };
+
+/** A content type no serving stack supports, to probe unsupported-media handling. */
+export const UNSUPPORTED_CONTENT_TYPE = 'application/x-sagemaker-conformance-unsupported';
+
+/** The shared serving container, once /ping said 200; otherwise dependent checks are blocked. */
+export async function readySession(ctx: CheckContext): Promise<Session> {
+  const session = await ctx.probes.serving();
+  if (session.readyAfterMs === undefined) {
+    throw new BlockedError('serve.ping.ok', 'the serving container never answered 200 on /ping');
+  }
+  return session;
+}
+
+export async function requestBody(ctx: CheckContext, request: SampleRequest): Promise<string> {
+  if (request.body !== undefined) return request.body;
+  const file = request.bodyFile ?? '';
+  return readFile(isAbsolute(file) ? file : resolve(ctx.manifestDir, file), 'utf8');
+}
+
+export async function invoke(ctx: CheckContext, session: Session, request: SampleRequest): Promise<HttpExchange> {
+  return session.request('/invocations', {
+    method: 'POST',
+    headers: { 'Content-Type': request.contentType, ...(request.accept ? { Accept: request.accept } : {}) },
+    body: await requestBody(ctx, request),
+  });
+}
+
+const memo = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+/** Memoizes per suite run, so checks that look at the same exchanges send them once. */
+export function once<T>(ctx: CheckContext, key: string, make: () => Promise<T>): Promise<T> {
+  let map = memo.get(ctx.probes);
+  if (!map) memo.set(ctx.probes, (map = new Map()));
+  let promise = map.get(key) as Promise<T> | undefined;
+  if (!promise) map.set(key, (promise = make()));
+  return promise;
+}
+
+/** The manifest's valid sample requests, each sent once, in order. */
+export function sampleAnswers(ctx: CheckContext): Promise<{ request: SampleRequest; answer: HttpExchange }[]> {
+  return once(ctx, 'samples', async () => {
+    const session = await readySession(ctx);
+    const answers = [];
+    for (const request of ctx.manifest.conformance.serving?.requests ?? []) {
+      answers.push({ request, answer: await invoke(ctx, session, request) });
+    }
+    return answers;
+  });
+}
+
+export interface BadInputAnswer {
+  request: SampleRequest;
+  answer: HttpExchange;
+  /** /ping and the first sample request that succeeded, sent right after the bad one. */
+  pingAfter: HttpExchange;
+  sampleAfter: HttpExchange | undefined;
+}
+
+/** The manifest's bad requests plus an unsupported content type, each followed by a health probe. */
+export function badInputAnswers(ctx: CheckContext): Promise<BadInputAnswer[]> {
+  return once(ctx, 'bad-input', async () => {
+    const session = await readySession(ctx);
+    const serving = ctx.manifest.conformance.serving;
+    // Health after bad input is judged with a request known to work, so one broken content type
+    // is not mistaken for a dead server.
+    const firstSample = (await sampleAnswers(ctx)).find(({ answer }) => is2xx(answer.status))?.request;
+    const bad: SampleRequest[] = [
+      ...(serving?.badRequests ?? []),
+      { name: 'unsupported-content-type', contentType: UNSUPPORTED_CONTENT_TYPE, body: 'conformance' },
+    ];
+    const answers: BadInputAnswer[] = [];
+    for (const request of bad) {
+      const answer = await invoke(ctx, session, request);
+      const pingAfter = await session.request('/ping', { timeoutMs: 2_000 });
+      const sampleAfter = firstSample ? await invoke(ctx, session, firstSample) : undefined;
+      answers.push({ request, answer, pingAfter, sampleAfter });
+    }
+    return answers;
+  });
+}
+
+export const servesOnly = ({ manifest }: CheckContext): string | undefined =>
+  manifest.capabilities.serve ? undefined : 'the image does not serve (capabilities.serve is false)';
+
+export const is2xx = (status: number): boolean => status >= 200 && status < 300;

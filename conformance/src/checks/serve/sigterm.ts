@@ -1,0 +1,26 @@
+import { limits } from '@sagemaker-templates/contract';
+import { BlockedError, fail, pass, type Check } from '../../check.ts';
+import { servesOnly } from './session.ts';
+
+export const serveSigterm: Check = {
+  id: 'serve.sigterm',
+  title: 'The server exits within 30 s of SIGTERM',
+  source: 'I11, T2',
+  level: 'must',
+  profile: 'serving',
+  destructive: true,
+  hint: 'Handle SIGTERM in the process that is PID 1 (an exec-form ENTRYPOINT): stop accepting, finish in-flight requests, exit. SageMaker sends SIGKILL 30 s later.',
+  notApplicable: servesOnly,
+  async run(ctx) {
+    const session = await ctx.probes.serving();
+    if (!(await session.container.isRunning())) {
+      throw new BlockedError('serve.ping.ok', 'the serving container had already exited');
+    }
+    await session.container.signal('SIGTERM');
+    const exit = await session.container.waitForExit(limits.servingSigtermGraceMs);
+    if (exit.timedOut) {
+      return fail(`the serving container was still running ${limits.servingSigtermGraceMs / 1000} s after SIGTERM, expected it to exit`);
+    }
+    return pass(`exited ${exit.exitCode} ${exit.durationMs} ms after SIGTERM`);
+  },
+};

@@ -1,0 +1,89 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ManifestError } from '@sagemaker-templates/contract';
+import { checks } from './checks/index.ts';
+import { catalogueText } from './catalogue.ts';
+import { formatResult, formatSummary } from './reporters/console.ts';
+import { toJUnit } from './reporters/junit.ts';
+import { runSuite, SuiteError } from './runner.ts';
+
+const USAGE = `Usage: sagemaker-conformance --image IMAGE --manifest PATH/template.json [options]
+
+Checks a container image against the Amazon SageMaker container contract.
+
+Options:
+  --image IMAGE        image reference or id on the local Docker engine (required)
+  --manifest FILE      the template.json that describes the image (required)
+  --name NAME          name used in reports (default: the image reference)
+  --report-dir DIR     write NAME.json and NAME.junit.xml there (default: reports/conformance)
+  --only ID[,ID...]    run only these checks
+  --list               print every check (id, level, clause, title) and exit
+  -h, --help           show this help
+
+Exit codes: 0 every applicable must-level check passed; 1 a must-level check failed;
+2 bad arguments or manifest; 3 the suite could not run (no Docker engine, missing image).`;
+
+export async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        image: { type: 'string' },
+        manifest: { type: 'string' },
+        name: { type: 'string' },
+        'report-dir': { type: 'string', default: 'reports/conformance' },
+        only: { type: 'string' },
+        list: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (values.list) {
+    console.log(catalogueText(checks));
+    return 0;
+  }
+  if (!values.image || !values.manifest) {
+    console.error(`Both --image and --manifest are required.\n\n${USAGE}`);
+    return 2;
+  }
+  const name = values.name ?? values.image;
+  console.log(`sagemaker-conformance: checking ${values.image} against ${values.manifest}`);
+  try {
+    const report = await runSuite({
+      image: values.image,
+      manifestPath: values.manifest,
+      name,
+      only: values.only?.split(',').map((s) => s.trim()).filter(Boolean),
+      onProgress: (line) => console.log(`  … ${line}`),
+      onResult: (result) => console.log(formatResult(result)),
+    });
+    const dir = values['report-dir'];
+    const base = name.replace(/[^A-Za-z0-9._-]+/g, '_');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, `${base}.json`), `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile(join(dir, `${base}.junit.xml`), toJUnit([report]));
+    console.log(`\n${formatSummary(report)}\n  reports: ${join(dir, `${base}.json`)}, ${join(dir, `${base}.junit.xml`)}`);
+    return report.ok ? 0 : 1;
+  } catch (error) {
+    if (error instanceof ManifestError) {
+      console.error(error.message);
+      return 2;
+    }
+    if (error instanceof SuiteError) {
+      console.error(error.message);
+      return 3;
+    }
+    console.error(`sagemaker-conformance could not run: ${(error as Error).stack ?? error}`);
+    return 3;
+  }
+}

@@ -1,0 +1,52 @@
+/** A single HTTP exchange with the container, timed. Never throws for HTTP statuses. */
+export interface HttpExchange {
+  status: number;
+  contentType: string;
+  body: string;
+  durationMs: number;
+}
+
+export interface HttpRequest {
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  timeoutMs: number;
+}
+
+/** Performs the request; a network error or timeout becomes status 0 with the reason in `body`. */
+export async function exchange(url: string, request: HttpRequest): Promise<HttpExchange> {
+  const started = performance.now();
+  try {
+    const response = await fetch(url, {
+      method: request.method ?? 'GET',
+      headers: request.headers ?? {},
+      body: request.body ?? null,
+      signal: AbortSignal.timeout(request.timeoutMs),
+    });
+    const body = await response.text();
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      body,
+      durationMs: Math.round(performance.now() - started),
+    };
+  } catch (error) {
+    const err = error as Error & { cause?: { code?: string } };
+    const reason =
+      err.name === 'TimeoutError'
+        ? `no answer within ${request.timeoutMs} ms`
+        : `${err.cause?.code ?? err.name}: ${err.message}`;
+    return { status: 0, contentType: '', body: reason, durationMs: Math.round(performance.now() - started) };
+  }
+}
+
+/** "200" or "no answer (reason)" for messages. */
+export function describeStatus(x: HttpExchange): string {
+  return x.status === 0 ? `no answer (${x.body})` : `HTTP ${x.status}`;
+}
+
+/** First 200 characters of a body, on one line, for messages. */
+export function excerpt(body: string, max = 200): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}

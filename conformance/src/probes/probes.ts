@@ -1,0 +1,211 @@
+import { isAbsolute, resolve } from 'node:path';
+import type Docker from 'dockerode';
+import {
+  inputDataConfig,
+  limits,
+  resourceConfig,
+  type TemplateManifest,
+} from '@sagemaker-templates/contract';
+import {
+  inspectImage,
+  OptMlTree,
+  startContainer,
+  type RunningContainer,
+} from '@sagemaker-templates/engine';
+import { BlockedError } from '../check.ts';
+import { exchange, type HttpExchange, type HttpRequest } from './http.ts';
+
+/** What one `docker run IMAGE train` did. */
+export interface TrainingObservation {
+  /** Why the container could not start at all (e.g. no `train` executable), else undefined. */
+  startError?: string;
+  exitCode: number | null;
+  timedOut: boolean;
+  durationMs: number;
+  logs: string;
+  modelFiles: { path: string; size: number }[];
+  failure: string | undefined;
+  /** Which fault was injected, for failing runs. */
+  fault?: string;
+  /** Host folder mounted at /opt/ml/model, kept until the probes are disposed. */
+  modelDir?: string;
+}
+
+export interface ServingSession {
+  container: RunningContainer;
+  /** Milliseconds from start to the first 200 on /ping, or undefined when never ready. */
+  readyAfterMs: number | undefined;
+  /** Every /ping answer seen while waiting, the last one last. */
+  pings: HttpExchange[];
+  request(path: string, init: Omit<HttpRequest, 'timeoutMs'> & { timeoutMs?: number }): Promise<HttpExchange>;
+}
+
+export type ImageInfo = Docker.ImageInspectInfo;
+
+/**
+ * Lazily started, shared observations of the image: one training run, one failing run and one
+ * serving container serve every check that only observes them (container starts are the suite's cost).
+ */
+export class Probes {
+  #memo = new Map<string, Promise<unknown>>();
+  #disposers: (() => Promise<void>)[] = [];
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly image: string,
+    private readonly manifest: TemplateManifest,
+    private readonly manifestDir: string,
+    private readonly onProgress: (line: string) => void = () => {},
+  ) {}
+
+  imageInfo(): Promise<ImageInfo> {
+    return this.#once('image', async () => {
+      const info = await inspectImage(this.docker, this.image);
+      if (!info) throw new Error(`image ${this.image} does not exist on this engine. Build it first.`);
+      return info;
+    });
+  }
+
+  /** The sample training run of the manifest, on a full /opt/ml tree. */
+  training(): Promise<TrainingObservation> {
+    return this.#once('training', () => this.#train(this.#profile().hyperparameters, false));
+  }
+
+  /** A run that must fail: the manifest's failing hyperparameters, else a missing channel. */
+  failingTraining(): Promise<TrainingObservation> {
+    return this.#once('failing-training', () => {
+      const failing = this.#profile().failingHyperparameters;
+      return failing ? this.#train(failing, false) : this.#train(this.#profile().hyperparameters, true);
+    });
+  }
+
+  /** One serving container, ready or not, with the model from training or from the manifest. */
+  serving(): Promise<ServingSession> {
+    return this.#once('serving', () => this.#serve());
+  }
+
+  async dispose(): Promise<void> {
+    for (const dispose of this.#disposers.reverse()) {
+      await dispose().catch(() => {});
+    }
+    this.#disposers = [];
+  }
+
+  #once<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let promise = this.#memo.get(key) as Promise<T> | undefined;
+    if (!promise) {
+      promise = make();
+      this.#memo.set(key, promise);
+    }
+    return promise;
+  }
+
+  #profile() {
+    const profile = this.manifest.conformance.training;
+    if (!profile) throw new Error('the manifest has no conformance.training section');
+    return profile;
+  }
+
+  #resolve(path: string): string {
+    return isAbsolute(path) ? path : resolve(this.manifestDir, path);
+  }
+
+  async #train(hyperparameters: Record<string, string>, dropChannels: boolean): Promise<TrainingObservation> {
+    const profile = this.#profile();
+    const channels = dropChannels ? {} : profile.channels;
+    const host = `algo-1-${randomSuffix()}`;
+    const tree = await OptMlTree.create({
+      hyperparameters,
+      inputDataConfig: inputDataConfig(channels),
+      resourceConfig: resourceConfig(host, [host], 'full'),
+      channels: Object.fromEntries(Object.entries(channels).map(([name, c]) => [name, this.#resolve(c.source)])),
+    });
+    this.#disposers.push(() => tree.dispose());
+    const fault = dropChannels
+      ? 'no input channels'
+      : hyperparameters === profile.hyperparameters
+        ? undefined
+        : `failing hyperparameters ${JSON.stringify(hyperparameters)}`;
+    this.onProgress(`training run${fault ? ` (fault: ${fault})` : ''}`);
+    const started = performance.now();
+    let container: RunningContainer;
+    try {
+      container = await startContainer(this.docker, {
+        image: this.image,
+        cmd: ['train'],
+        hostname: host,
+        binds: tree.binds(),
+        env: { TRAINING_JOB_NAME: 'conformance-training' },
+      });
+    } catch (error) {
+      return {
+        startError: (error as Error).message,
+        exitCode: null,
+        timedOut: false,
+        durationMs: Math.round(performance.now() - started),
+        logs: '',
+        modelFiles: [],
+        failure: undefined,
+        ...(fault ? { fault } : {}),
+      };
+    }
+    this.#disposers.push(() => container.remove());
+    const exit = await container.waitForExit(this.manifest.budgets.trainingSeconds * 1000);
+    if (exit.timedOut) await container.stop({ timeoutSeconds: 0 });
+    return {
+      exitCode: exit.timedOut ? null : exit.exitCode,
+      timedOut: exit.timedOut,
+      durationMs: exit.durationMs,
+      logs: await container.logs(),
+      modelFiles: await tree.listModelFiles(),
+      failure: await tree.readFailure(),
+      ...(fault ? { fault } : {}),
+      modelDir: tree.modelDir,
+    };
+  }
+
+  async #modelSource(): Promise<string> {
+    const serving = this.manifest.conformance.serving;
+    if (serving && serving.model !== 'training') return this.#resolve(serving.model);
+    const run = await this.training();
+    if (run.startError || run.exitCode !== 0 || run.modelFiles.length === 0 || !run.modelDir) {
+      throw new BlockedError('train.model.written', 'serving needs the model of a successful training run');
+    }
+    return run.modelDir;
+  }
+
+  async #serve(): Promise<ServingSession> {
+    const model = await this.#modelSource();
+    const tree = await OptMlTree.create({ model });
+    this.#disposers.push(() => tree.dispose());
+    this.onProgress('serving container');
+    const started = performance.now();
+    const container = await startContainer(this.docker, {
+      image: this.image,
+      cmd: ['serve'],
+      binds: tree.binds({ readOnlyModel: true }),
+      publish8080: true,
+    });
+    this.#disposers.push(() => container.remove());
+    const request: ServingSession['request'] = (path, init) =>
+      exchange(container.url(path), { timeoutMs: limits.invocationsTimeoutMs, ...init });
+    const pings: HttpExchange[] = [];
+    const deadline = started + this.manifest.budgets.startupSeconds * 1000;
+    let readyAfterMs: number | undefined;
+    while (performance.now() < deadline) {
+      const ping = await request('/ping', { timeoutMs: limits.pingTimeoutMs });
+      pings.push(ping);
+      if (ping.status === 200) {
+        readyAfterMs = Math.round(performance.now() - started);
+        break;
+      }
+      if (!(await container.isRunning())) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return { container, readyAfterMs, pings: pings.slice(-5), request };
+  }
+}
+
+function randomSuffix(): string {
+  return Math.random().toString(36).slice(2, 7).padEnd(5, '0');
+}

@@ -1,0 +1,39 @@
+import type { Level, Profile, Status } from './check.ts';
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  source: string;
+  level: Level;
+  profile: Profile;
+  status: Status;
+  message: string;
+  hint?: string;
+  durationMs: number;
+}
+
+export interface SuiteReport {
+  suite: { name: 'sagemaker-conformance'; version: string };
+  /** Project name when run through Nx, else the image reference. */
+  name: string;
+  image: string;
+  imageId: string;
+  manifest: string;
+  startedAt: string;
+  durationMs: number;
+  results: CheckResult[];
+  summary: { passed: number; failed: number; skipped: number; mustFailed: number; shouldFailed: number };
+  /** True when no applicable `must` check failed. */
+  ok: boolean;
+}
+
+export function summarize(results: CheckResult[]): SuiteReport['summary'] {
+  const count = (f: (r: CheckResult) => boolean) => results.filter(f).length;
+  return {
+    passed: count((r) => r.status === 'pass'),
+    failed: count((r) => r.status === 'fail'),
+    skipped: count((r) => r.status === 'skip'),
+    mustFailed: count((r) => r.status === 'fail' && r.level === 'must'),
+    shouldFailed: count((r) => r.status === 'fail' && r.level === 'should'),
+  };
+}

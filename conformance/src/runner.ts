@@ -1,0 +1,112 @@
+import { dirname, resolve } from 'node:path';
+import type Docker from 'dockerode';
+import { loadManifest, type TemplateManifest } from '@sagemaker-templates/contract';
+import { connectEngine, inspectImage, sweepLeftovers } from '@sagemaker-templates/engine';
+import { BlockedError, type Check, type CheckContext, type Outcome } from './check.ts';
+import { checks as allChecks } from './checks/index.ts';
+import { Probes } from './probes/probes.ts';
+import { summarize, type CheckResult, type SuiteReport } from './report.ts';
+import { SUITE_VERSION } from './version.ts';
+
+export interface SuiteOptions {
+  image: string;
+  manifestPath: string;
+  /** Report name; defaults to the image reference. */
+  name?: string;
+  /** Run only these check ids (and skip the rest as "not selected"). */
+  only?: string[];
+  docker?: Docker;
+  checks?: readonly Check[];
+  onProgress?: (line: string) => void;
+  onResult?: (result: CheckResult) => void;
+}
+
+export class SuiteError extends Error {
+  override name = 'SuiteError';
+}
+
+/** Runs every applicable check against one image and returns the report; never throws for a failing check. */
+export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const manifestPath = resolve(options.manifestPath);
+  const manifest = await loadManifest(manifestPath);
+  const docker = options.docker ?? connectEngine();
+  const info = await inspectImage(docker, options.image);
+  if (!info) {
+    throw new SuiteError(`Image ${options.image} does not exist on this Docker engine. Build it first (npx nx run <template>:build) or pass the right --image.`);
+  }
+  const checks = options.checks ?? allChecks;
+  const unknown = (options.only ?? []).filter((id) => !checks.some((c) => c.id === id));
+  if (unknown.length > 0) {
+    throw new SuiteError(`Unknown check id(s): ${unknown.join(', ')}. Run with --list to see every id.`);
+  }
+  await sweepLeftovers(docker);
+  const probes = new Probes(docker, options.image, manifest, dirname(manifestPath), options.onProgress);
+  const ctx: CheckContext = { image: options.image, manifest, manifestDir: dirname(manifestPath), probes };
+  const results = new Map<string, CheckResult>();
+  const record = (result: CheckResult) => {
+    results.set(result.id, result);
+    options.onResult?.(result);
+  };
+  try {
+    const [observing, destructive] = partition(checks, (c) => !c.destructive);
+    await Promise.all(observing.map(async (check) => record(await runCheck(check, ctx, manifest, options.only))));
+    for (const check of destructive) record(await runCheck(check, ctx, manifest, options.only));
+  } finally {
+    await probes.dispose();
+  }
+  const ordered = checks.map((c) => results.get(c.id)).filter((r): r is CheckResult => r !== undefined);
+  const summary = summarize(ordered);
+  return {
+    suite: { name: 'sagemaker-conformance', version: SUITE_VERSION },
+    name: options.name ?? options.image,
+    image: options.image,
+    imageId: info.Id,
+    manifest: options.manifestPath,
+    startedAt,
+    durationMs: Math.round(performance.now() - started),
+    results: ordered,
+    summary,
+    ok: summary.mustFailed === 0,
+  };
+}
+
+/** Runs one check, turning "not applicable", "skipped by manifest" and blocked probes into skips. */
+export async function runCheck(check: Check, ctx: CheckContext, manifest: TemplateManifest, only?: string[]): Promise<CheckResult> {
+  const started = performance.now();
+  const outcome = await outcomeOf(check, ctx, manifest, only);
+  return {
+    id: check.id,
+    title: check.title,
+    source: check.source,
+    level: check.level,
+    profile: check.profile,
+    status: outcome.status,
+    message: outcome.message,
+    ...(outcome.status === 'fail' ? { hint: outcome.hint ?? check.hint } : {}),
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+async function outcomeOf(check: Check, ctx: CheckContext, manifest: TemplateManifest, only?: string[]): Promise<Outcome> {
+  if (only && only.length > 0 && !only.includes(check.id)) return { status: 'skip', message: 'not selected (--only)' };
+  const skipReason = manifest.conformance.skip[check.id];
+  if (skipReason) return { status: 'skip', message: `skipped by template.json: ${skipReason}` };
+  const notApplicable = check.notApplicable?.(ctx);
+  if (notApplicable) return { status: 'skip', message: `not applicable: ${notApplicable}` };
+  try {
+    return await check.run(ctx);
+  } catch (error) {
+    if (error instanceof BlockedError) return { status: 'skip', message: error.message };
+    return {
+      status: 'fail',
+      message: `the check could not run: ${(error as Error).message}`,
+      hint: 'This is an error of the suite or the engine, not necessarily of the image; rerun, and report it if it persists.',
+    };
+  }
+}
+
+function partition<T>(items: readonly T[], predicate: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(predicate), items.filter((i) => !predicate(i))];
+}
