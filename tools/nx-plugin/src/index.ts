@@ -1,6 +1,43 @@
-import type { CreateNodesV2 } from '@nx/devkit';
-import { dirname, basename } from 'node:path';
+import { basename, dirname } from 'node:path';
+import type { CreateNodesV2, TargetConfiguration } from '@nx/devkit';
+
+/**
+ * Infers one Nx project per templates/<name>/template.json, named after the folder, so a copied
+ * folder is a working project without edits. Docker targets are never cached by Nx: Nx cannot
+ * restore an image, so a cached "success" for an image that no longer exists would be a lie; the
+ * build itself skips work by content hash instead.
+ */
 export const createNodesV2: CreateNodesV2 = [
   'templates/*/template.json',
-  async (files) => files.map((file) => [file, { projects: { [dirname(file)]: { name: basename(dirname(file)), root: dirname(file), targets: { build: { command: 'echo build ' + dirname(file) } } } } }]),
+  async (manifestFiles) =>
+    manifestFiles.map((file) => {
+      const root = dirname(file);
+      return [file, { projects: { [root]: templateProject(root) } }];
+    }),
 ];
+
+const RUN = 'npx --no-install tsx tools/nx-plugin/src/run-target.ts';
+
+/** Inputs that decide whether a template's image changes: its folder and the shared packages. */
+const IMAGE_INPUTS = ['{projectRoot}/**/*', { env: 'SAGEMAKER_TEMPLATES_BASE' }];
+
+export function templateProject(root: string) {
+  const name = basename(root);
+  const target = (command: string, description: string, extra: Partial<TargetConfiguration> = {}): TargetConfiguration => ({
+    executor: 'nx:run-commands',
+    options: { command: `${RUN} ${command} ${root}`, cwd: '{workspaceRoot}' },
+    cache: false,
+    metadata: { description, technologies: ['docker'] },
+    ...extra,
+  });
+  return {
+    name,
+    root,
+    projectType: 'application' as const,
+    tags: ['sagemaker-template'],
+    targets: {
+      build: target('build', `Build the image sagemaker-templates/${name} (skipped when its inputs are unchanged)`, { inputs: IMAGE_INPUTS }),
+      conformance: target('conformance', `Check the image against the SageMaker container contract`, { dependsOn: ['build'] }),
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildImage, connectEngine, inspectImage, sweepLeftovers } from '@sagemaker-templates/engine';
+import { loadManifest } from '@sagemaker-templates/contract';
+import { brokenFixtureIds, FIXTURE_MANIFEST, FIXTURES_DIR, fixtureDockerfile, fixtureImage } from './fixtures.ts';
+import { runSuite } from './runner.ts';
+import type { SuiteReport } from './report.ts';
+
+// The meta-test of the suite: the good fixture passes every check, and each broken fixture fails
+// exactly the check it is named after, so no check can be one that never fails.
+const docker = connectEngine();
+
+async function buildFixture(id: string): Promise<string> {
+  const manifest = await loadManifest(FIXTURE_MANIFEST);
+  const base = manifest.base.offline ?? manifest.base.upstream;
+  if (!(await inspectImage(docker, base))) {
+    throw new Error(`base image ${base} is missing: run \`bash tools/machine/setup.sh\` first`);
+  }
+  const image = fixtureImage(id);
+  await buildImage(docker, { context: FIXTURES_DIR, dockerfile: fixtureDockerfile(id), tags: [image], buildArgs: { BASE_IMAGE: base } });
+  return image;
+}
+
+const failed = (report: SuiteReport) => report.results.filter((r) => r.status === 'fail').map((r) => r.id);
+
+describe('conformance suite meta-test', () => {
+  beforeAll(() => sweepLeftovers(docker));
+  afterAll(async () => {
+    await sweepLeftovers(docker);
+    const left = await docker.listContainers({ all: true, filters: { label: ['dev.sagemaker-templates.managed'] } });
+    expect(left.map((c) => c.Names)).toEqual([]);
+  });
+
+  it('passes the good fixture on every check', async () => {
+    const image = await buildFixture('good');
+    const report = await runSuite({ image, manifestPath: FIXTURE_MANIFEST });
+    expect(failed(report)).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.summary.skipped).toBe(0);
+  });
+
+  for (const id of brokenFixtureIds()) {
+    it(`fails ${id} on its broken fixture, and nothing else`, async () => {
+      const image = await buildFixture(id);
+      const report = await runSuite({ image, manifestPath: FIXTURE_MANIFEST });
+      const result = report.results.find((r) => r.id === id);
+      expect(result?.status, result?.message).toBe('fail');
+      expect(result?.message.length).toBeGreaterThan(10);
+      expect(result?.hint).toBeTruthy();
+      expect(failed(report)).toEqual([id]);
+      expect(report.ok).toBe(result?.level !== 'must');
+    });
+  }
+});

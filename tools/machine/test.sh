@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# All tests: static checks, fast unit tests, then the Docker end-to-end tests.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+bash tools/machine/setup.sh
+export NX_DAEMON=false
+mkdir -p reports/tests
+echo "[test] type check"
+npx --no-install tsc -p tsconfig.json --noEmit
+echo "[test] lint"
+npx --no-install eslint . --max-warnings=0
+echo "[test] unit tests"
+npx --no-install vitest run --project unit --reporter=default --reporter=json --outputFile.json=reports/tests/unit.json
+echo "[test] end-to-end tests (Docker)"
+npx --no-install vitest run --project e2e --reporter=default --reporter=json --outputFile.json=reports/tests/e2e.json
+node tools/machine/count-tests.mjs reports/tests/unit.json reports/tests/e2e.json

@@ -1,0 +1,94 @@
+import { access } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { loadManifest, ManifestError } from '@sagemaker-templates/contract';
+import { assertEngineAnswers, buildImage, connectEngine, contentHash, inspectImage } from '@sagemaker-templates/engine';
+import { baseMode, resolveBase } from './base-image.ts';
+
+export class TemplateBuildError extends Error {
+  override name = 'TemplateBuildError';
+}
+
+export interface BuiltTemplate {
+  name: string;
+  /** The content-hash tag: the exact image for these inputs. */
+  image: string;
+  devTag: string;
+  imageId: string;
+  built: boolean;
+  baseKind: 'upstream' | 'offline';
+}
+
+/** Docker repository path components: lowercase letters, digits and separators. */
+const IMAGE_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+
+export const imageRepository = (name: string) => `sagemaker-templates/${name}`;
+
+/**
+ * Builds templates/<name> into sagemaker-templates/<name>:<content hash> and moves the :dev tag to it.
+ * Unchanged inputs (files, base image id, build args) mean no build at all.
+ */
+export async function buildTemplate(root: string, options: { quiet?: boolean } = {}): Promise<BuiltTemplate> {
+  const name = basename(resolve(root));
+  const log = (line: string) => {
+    if (!options.quiet) console.log(`[${name}:build] ${line}`);
+  };
+  if (!IMAGE_NAME.test(name)) {
+    throw new TemplateBuildError(`the folder name "${name}" cannot name a Docker image. Rename the folder to lowercase letters, digits, '.', '_' or '-'.`);
+  }
+  const manifestPath = join(root, 'template.json');
+  let manifest;
+  try {
+    manifest = await loadManifest(manifestPath);
+  } catch (error) {
+    if (error instanceof ManifestError) throw new TemplateBuildError(error.message);
+    throw error;
+  }
+  await access(join(root, 'Dockerfile')).catch(() => {
+    throw new TemplateBuildError(`${join(root, 'Dockerfile')} is missing. Every template needs a Dockerfile that takes ARG BASE_IMAGE.`);
+  });
+  const docker = connectEngine();
+  await assertEngineAnswers(docker);
+  let base;
+  try {
+    base = await resolveBase(docker, manifest, baseMode());
+  } catch (error) {
+    throw new TemplateBuildError((error as Error).message);
+  }
+  if (base.note) console.warn(`[${name}:build] note: ${base.note}`);
+  const buildArgs = { ...manifest.buildArgs, BASE_IMAGE: base.ref };
+  const hash = await contentHash(root, [base.id, JSON.stringify(buildArgs)]);
+  const repository = imageRepository(name);
+  const image = `${repository}:${hash}`;
+  const devTag = `${repository}:dev`;
+  const existing = await inspectImage(docker, image);
+  if (existing) {
+    await docker.getImage(existing.Id).tag({ repo: repository, tag: 'dev' });
+    log(`up to date: ${image} (inputs unchanged, base ${base.ref})`);
+    return { name, image, devTag, imageId: existing.Id, built: false, baseKind: base.kind };
+  }
+  log(`building ${image} on ${base.kind} base ${base.ref}`);
+  let result;
+  try {
+    result = await buildImage(docker, {
+      context: root,
+      tags: [image, devTag],
+      buildArgs,
+      labels: {
+        'org.opencontainers.image.title': name,
+        'org.opencontainers.image.version': manifest.version,
+        'org.opencontainers.image.description': manifest.description,
+        'org.opencontainers.image.base.name': base.ref,
+        'dev.sagemaker-templates.template': name,
+        'dev.sagemaker-templates.content-hash': hash,
+        'dev.sagemaker-templates.base-kind': base.kind,
+      },
+      onLine: (line) => log(line),
+    });
+  } catch (error) {
+    throw new TemplateBuildError(`the image build failed: ${(error as Error).message}`);
+  }
+  const info = await inspectImage(docker, image);
+  const sizeMb = info ? (info.Size / 1e6).toFixed(1) : '?';
+  log(`built ${image} (${result.imageId.slice(7, 19)}, ${sizeMb} MB) in ${(result.durationMs / 1000).toFixed(1)} s${result.cached ? ', every step from the layer cache' : ''}`);
+  return { name, image, devTag, imageId: result.imageId, built: true, baseKind: base.kind };
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { createNodesV2, templateProject } from './index.ts';
+
+describe('nx plugin', () => {
+  it('infers a project per template folder, named after the folder', async () => {
+    const [pattern, create] = createNodesV2;
+    expect(pattern).toBe('templates/*/template.json');
+    const results = await create(['templates/node/template.json', 'templates/my-algo/template.json'], undefined, {} as never);
+    expect(results.map(([file, r]) => [file, Object.values(r.projects ?? {}).map((p) => p.name)])).toEqual([
+      ['templates/node/template.json', ['node']],
+      ['templates/my-algo/template.json', ['my-algo']],
+    ]);
+  });
+
+  it('gives build and conformance targets, conformance after build, neither cached by Nx', () => {
+    const project = templateProject('templates/my-algo');
+    expect(Object.keys(project.targets)).toEqual(['build', 'conformance']);
+    expect(project.targets.conformance.dependsOn).toEqual(['build']);
+    expect(project.targets.build.cache).toBe(false);
+    expect(project.targets.conformance.cache).toBe(false);
+    expect(project.targets.build.options.command).toBe('npx --no-install tsx tools/nx-plugin/src/run-target.ts build templates/my-algo');
+  });
+});
