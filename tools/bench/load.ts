@@ -1,0 +1,78 @@
+import { request, Agent } from 'node:http';
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  seconds: number;
+  throughput: number;
+  p50: number;
+  p90: number;
+  p99: number;
+}
+
+export interface LoadOptions {
+  url: string;
+  body: string;
+  contentType: string;
+  accept: string;
+  concurrency: number;
+  requests: number;
+  warmup: number;
+}
+
+/** Sends `requests` POSTs over keep-alive connections, `concurrency` at a time; latencies in ms. */
+export async function load(options: LoadOptions): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
+  const target = new URL(options.url);
+  const one = () =>
+    new Promise<number>((resolve, reject) => {
+      const started = performance.now();
+      const req = request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          headers: { 'Content-Type': options.contentType, Accept: options.accept, 'Content-Length': Buffer.byteLength(options.body) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`HTTP ${res.statusCode}`))));
+        },
+      );
+      req.on('error', reject);
+      req.end(options.body);
+    });
+  const run = async (count: number, record: number[] | undefined) => {
+    let next = 0;
+    let errors = 0;
+    await Promise.all(
+      Array.from({ length: options.concurrency }, async () => {
+        while (next < count) {
+          next++;
+          try {
+            const ms = await one();
+            record?.push(ms);
+          } catch {
+            errors++;
+          }
+        }
+      }),
+    );
+    return errors;
+  };
+  await run(options.warmup, undefined);
+  const latencies: number[] = [];
+  const started = performance.now();
+  const errors = await run(options.requests, latencies);
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  return { requests: latencies.length, errors, seconds, throughput: latencies.length / seconds, p50: pct(50), p90: pct(90), p99: pct(99) };
+}
+
+export function formatLoad(label: string, r: LoadResult): string {
+  return `${label.padEnd(44)} ${r.throughput.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p90 ${r.p90.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   errors ${r.errors}`;
+}

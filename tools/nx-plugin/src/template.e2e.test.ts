@@ -1,0 +1,58 @@
+import { execFile } from 'node:child_process';
+import { cp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSuite } from '@sagemaker-templates/conformance';
+import { connectEngine, sweepLeftovers } from '@sagemaker-templates/engine';
+import { buildTemplate } from './build-template.ts';
+
+const run = promisify(execFile);
+const docker = connectEngine();
+const workspace = join(import.meta.dirname, '../../..');
+
+describe('templates/node through the Nx plugin', () => {
+  beforeAll(async () => {
+    process.env.SAGEMAKER_TEMPLATES_BASE = 'offline';
+    await sweepLeftovers(docker);
+  });
+  afterAll(() => sweepLeftovers(docker));
+
+  it('builds once, then finds the image up to date', async () => {
+    const first = await buildTemplate(join(workspace, 'templates/node'), { quiet: true });
+    expect(first.image).toMatch(/^sagemaker-templates\/node:[0-9a-f]{12,}$/);
+    const second = await buildTemplate(join(workspace, 'templates/node'), { quiet: true });
+    expect(second.built).toBe(false);
+    expect(second.imageId).toBe(first.imageId);
+    const dev = await docker.getImage('sagemaker-templates/node:dev').inspect();
+    expect(dev.Id).toBe(first.imageId);
+  });
+
+  it('passes every conformance check', async () => {
+    const { image } = await buildTemplate(join(workspace, 'templates/node'), { quiet: true });
+    const report = await runSuite({ image, manifestPath: join(workspace, 'templates/node/template.json'), name: 'node' });
+    const failures = report.results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.message}`);
+    expect(failures).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
+  describe('a copied template folder', () => {
+    const name = `copy-e2e-${process.pid}`;
+    const copy = join(workspace, 'templates', name);
+    beforeAll(() => cp(join(workspace, 'templates/node'), copy, { recursive: true, filter: (src) => !src.includes('node_modules') }));
+    afterAll(async () => {
+      await rm(copy, { recursive: true, force: true });
+      const images = await docker.listImages({ filters: { reference: [`sagemaker-templates/${name}`] } });
+      for (const image of images) await docker.getImage(image.Id).remove({ force: true }).catch(() => {});
+    });
+
+    it('is an Nx project named after the folder that passes conformance with no edits', async () => {
+      const env = { ...process.env, NX_DAEMON: 'false', SAGEMAKER_TEMPLATES_BASE: 'offline', FORCE_COLOR: '0' };
+      const projects = await run('npx', ['--no-install', 'nx', 'show', 'projects'], { cwd: workspace, env });
+      expect(projects.stdout.split('\n')).toContain(name);
+      const result = await run('npx', ['--no-install', 'nx', 'run', `${name}:conformance`, '--outputStyle=static'], { cwd: workspace, env, maxBuffer: 64 * 1024 * 1024 });
+      expect(result.stdout).toContain('CONFORMS');
+      expect(result.stdout).toContain(`sagemaker-templates/${name}:`);
+    });
+  });
+});
