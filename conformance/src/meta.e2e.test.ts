@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildImage, connectEngine, inspectImage, sweepLeftovers } from '@sagemaker-templates/engine';
+import { buildImage, connectEngine, inspectImage, SESSION_LABEL, sessionId, sweepLeftovers } from '@sagemaker-templates/engine';
 import { loadManifest } from '@sagemaker-templates/contract';
 import { brokenFixtureIds, FIXTURE_MANIFEST, FIXTURES_DIR, fixtureDockerfile, fixtureImage } from './fixtures.ts';
 import { runSuite } from './runner.ts';
@@ -25,9 +25,10 @@ const failed = (report: SuiteReport) => report.results.filter((r) => r.status ==
 describe('conformance suite meta-test', () => {
   beforeAll(() => sweepLeftovers(docker));
   afterAll(async () => {
-    await sweepLeftovers(docker);
-    const left = await docker.listContainers({ all: true, filters: { label: ['dev.sagemaker-templates.managed'] } });
+    // Every run removed its own containers: none of this session's is left, even before a sweep.
+    const left = await docker.listContainers({ all: true, filters: { label: [`${SESSION_LABEL}=${sessionId}`] } });
     expect(left.map((c) => c.Names)).toEqual([]);
+    await sweepLeftovers(docker);
   });
 
   it('passes the good fixture on every check', async () => {

@@ -48,7 +48,7 @@ await using trainTree = await OptMlTree.create({
 
 await using serveTree = await OptMlTree.create({ model: trainTree.modelDir });
 const started = performance.now();
-await using server = await startContainer(docker, { image, cmd: ['serve'], binds: serveTree.binds({ readOnlyModel: true }), publish8080: true });
+await using server = await startContainer(docker, { image, cmd: ['serve'], binds: serveTree.binds({ readOnlyModel: true, include: ['model'] }), publishPort: true });
 await server.waitForHttp('/ping', { timeoutMs: 120_000 });
 console.log(`serve: first 200 on /ping ${(performance.now() - started).toFixed(0)} ms after container start\n`);
 

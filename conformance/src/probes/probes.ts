@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import {
   inputDataConfig,
@@ -157,7 +158,7 @@ export class Probes {
       timedOut: exit.timedOut,
       durationMs: exit.durationMs,
       logs: await container.logs(),
-      modelFiles: await tree.listModelFiles(),
+      modelFiles: await withSizes(tree.modelDir, await tree.listModelFiles()),
       failure: await tree.readFailure(),
       ...(fault ? { fault } : {}),
       modelDir: tree.modelDir,
@@ -183,8 +184,8 @@ export class Probes {
     const container = await startContainer(this.docker, {
       image: this.image,
       cmd: ['serve'],
-      binds: tree.binds({ readOnlyModel: true }),
-      publish8080: true,
+      binds: tree.binds({ readOnlyModel: true, include: ['model'] }),
+      publishPort: true,
     });
     this.#disposers.push(() => container.remove());
     const request: ServingSession['request'] = (path, init) =>
@@ -199,11 +200,15 @@ export class Probes {
         readyAfterMs = Math.round(performance.now() - started);
         break;
       }
-      if (!(await container.isRunning())) break;
+      if (!(await container.state()).running) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     return { container, readyAfterMs, pings: pings.slice(-5), request };
   }
+}
+
+async function withSizes(dir: string, files: string[]): Promise<{ path: string; size: number }[]> {
+  return Promise.all(files.map(async (path) => ({ path, size: (await stat(join(dir, path))).size })));
 }
 
 function randomSuffix(): string {

@@ -13,7 +13,7 @@ export const serveSigterm: Check = {
   notApplicable: servesOnly,
   async run(ctx) {
     const session = await ctx.probes.serving();
-    if (!(await session.container.isRunning())) {
+    if (!(await session.container.state()).running) {
       throw new BlockedError('serve.ping.ok', 'the serving container had already exited');
     }
     await session.container.signal('SIGTERM');
