@@ -16,6 +16,9 @@ export interface HttpRequest {
 /** Performs the request; a network error or timeout becomes status 0 with the reason in `body`. */
 export async function exchange(url: string, request: HttpRequest): Promise<HttpExchange> {
   const started = performance.now();
+  // AbortSignal.timeout's timer does not keep Node alive, and neither does a socket that docker-proxy
+  // accepted for a server that is not listening yet: hold the event loop open for the request.
+  const hold = setTimeout(() => {}, request.timeoutMs + 1000);
   try {
     const response = await fetch(url, {
       method: request.method ?? 'GET',
@@ -37,6 +40,8 @@ export async function exchange(url: string, request: HttpRequest): Promise<HttpE
         ? `no answer within ${request.timeoutMs} ms`
         : `${err.cause?.code ?? err.name}: ${err.message}`;
     return { status: 0, contentType: '', body: reason, durationMs: Math.round(performance.now() - started) };
+  } finally {
+    clearTimeout(hold);
   }
 }
 

@@ -56,7 +56,8 @@ export async function buildTemplate(root: string, options: { quiet?: boolean } =
   }
   if (base.note) console.warn(`[${name}:build] note: ${base.note}`);
   const buildArgs = { ...manifest.buildArgs, BASE_IMAGE: base.ref };
-  const hash = await contentHash(root, [base.id, JSON.stringify(buildArgs)]);
+  // 16 hex characters (64 bits) name an image uniquely enough and stay readable in tags.
+  const hash = (await contentHash(root, [base.id, JSON.stringify(buildArgs)])).slice(0, 16);
   const repository = imageRepository(name);
   const image = `${repository}:${hash}`;
   const devTag = `${repository}:dev`;

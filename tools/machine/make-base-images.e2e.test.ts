@@ -1,0 +1,171 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const exec = promisify(execFile);
+const DOCKER = process.env.SAGEMAKER_TEMPLATES_DOCKER ?? '/usr/bin/docker';
+const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'make-base-images.sh');
+const LABEL = 'dev.sagemaker-templates';
+const IMAGES = {
+  debian: { ref: 'sagemaker-templates/debian:bookworm', standsInFor: 'debian:bookworm-slim' },
+  python: {
+    ref: 'sagemaker-templates/python:3.11-bookworm',
+    standsInFor: 'python:3.11-slim-bookworm',
+  },
+  node: { ref: 'sagemaker-templates/node:22-bookworm', standsInFor: 'node:22-bookworm-slim' },
+} as const;
+const HOST_CA_DIR = '/usr/local/share/ca-certificates';
+
+async function makeBaseImages(...args: string[]): Promise<string> {
+  try {
+    const { stdout, stderr } = await exec('bash', [SCRIPT, ...args], {
+      maxBuffer: 64 << 20,
+      timeout: 900_000,
+    });
+    return stdout + stderr;
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`bash ${SCRIPT} ${args.join(' ')} failed:\n${stdout}${stderr}`);
+  }
+}
+
+/** Runs `sh -c script` in a throw-away container (no network) and returns its trimmed stdout. */
+async function inImage(image: string, script: string, ...args: string[]): Promise<string> {
+  const { stdout } = await exec(
+    DOCKER,
+    ['run', '--rm', '--network', 'none', '--entrypoint', 'sh', image, '-c', script, 'sh', ...args],
+    {
+      maxBuffer: 64 << 20,
+    },
+  );
+  return stdout.trim();
+}
+
+async function labels(image: string): Promise<Record<string, string>> {
+  const { stdout } = await exec(DOCKER, [
+    'image',
+    'inspect',
+    '-f',
+    '{{json .Config.Labels}}',
+    image,
+  ]);
+  return JSON.parse(stdout) ?? {};
+}
+
+/** The base64 bodies of every PEM certificate the host adds to its trust store (the proxy CA among them). */
+function hostCaBodies(dir = HOST_CA_DIR): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return hostCaBodies(path);
+    if (!name.endsWith('.crt')) return [];
+    const pem = readFileSync(path, 'utf8');
+    return [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map(
+      (m) => (m[1] ?? '').replace(/\s+/g, ''),
+    );
+  });
+}
+
+describe('tools/machine/make-base-images.sh', () => {
+  beforeAll(async () => {
+    // Makes whatever is missing; when the images are already up to date this takes a second.
+    await makeBaseImages();
+  });
+
+  it.each(Object.entries(IMAGES))(
+    '%s: the image exists with its recipe hash and upstream labels',
+    async (name, { ref, standsInFor }) => {
+      const found = await labels(ref);
+      expect(found[`${LABEL}.recipe-hash`]).toMatch(/^[0-9a-f]{64}$/);
+      expect(found[`${LABEL}.stands-in-for`]).toBe(standsInFor);
+      expect(found[`${LABEL}.base-image`]).toBe(name);
+    },
+  );
+
+  it('node: node is 22.x and npm and npx work, laid out as the official image', async () => {
+    const out = await inImage(
+      IMAGES.node.ref,
+      'node --version; npm --version; npx --version; readlink /usr/local/bin/npm; command -v node',
+    );
+    const [node, npm, npx, npmLink, nodePath] = out.split('\n');
+    expect(node).toMatch(/^v22\.\d+\.\d+$/);
+    expect(npm).toMatch(/^10\.\d+\.\d+$/);
+    expect(npx).toBe(npm);
+    expect(npmLink).toBe('../lib/node_modules/npm/bin/npm-cli.js');
+    expect(nodePath).toBe('/usr/local/bin/node');
+    expect((await labels(IMAGES.node.ref))[`${LABEL}.node-version`]).toBe(node?.slice(1));
+  });
+
+  it('node: a command that is not a program runs with node, as upstream docker-entrypoint.sh does', async () => {
+    const { stdout } = await exec(DOCKER, [
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      IMAGES.node.ref,
+      '-p',
+      '1 + 1',
+    ]);
+    expect(stdout.trim()).toBe('2');
+  });
+
+  it('python: python3 is 3.11, python resolves to it, pip and venv work', async () => {
+    const out = await inImage(
+      IMAGES.python.ref,
+      'python3 --version; python --version; python3 -m pip --version >/dev/null && echo pip; python3 -m venv /tmp/v && echo venv',
+    );
+    expect(out.split('\n')).toEqual([
+      expect.stringMatching(/^Python 3\.11\.\d+$/),
+      expect.stringMatching(/^Python 3\.11\.\d+$/),
+      'pip',
+      'venv',
+    ]);
+  });
+
+  it('debian: apt knows bookworm, bookworm-updates and bookworm-security, with no lists or caches baked in', async () => {
+    const sources = await inImage(IMAGES.debian.ref, 'cat /etc/apt/sources.list.d/*.sources');
+    expect(sources).toContain('Suites: bookworm bookworm-updates');
+    expect(sources).toContain('Suites: bookworm-security');
+    expect(sources).toContain('URIs: http://deb.debian.org/debian');
+    const leftovers = await inImage(
+      IMAGES.debian.ref,
+      'find /var/lib/apt/lists /var/cache/apt -type f',
+    );
+    expect(leftovers).toBe('');
+  });
+
+  const hostCas = hostCaBodies();
+  it.skipIf(hostCas.length === 0).each(Object.values(IMAGES).map(({ ref }) => ref))(
+    'no CA of this host (%s) is in the image',
+    async (ref) => {
+      const bundle = (await inImage(ref, 'cat /etc/ssl/certs/ca-certificates.crt')).replace(
+        /\s+/g,
+        '',
+      );
+      expect(bundle.length).toBeGreaterThan(10_000);
+      for (const body of hostCas) expect(bundle.includes(body)).toBe(false);
+      // A PEM line of each host CA, searched for anywhere it could have been copied to.
+      const firstLines = hostCas.map((body) => body.slice(0, 64));
+      const hits = await inImage(
+        ref,
+        'ls -A /usr/local/share/ca-certificates; for l in "$@"; do grep -rlF -- "$l" /etc /usr/local /usr/share/ca-certificates /usr/lib/ssl /root /opt 2>/dev/null; done; true',
+        ...firstLines,
+      );
+      expect(hits).toBe('');
+    },
+  );
+
+  it('a second run makes nothing, says every image is up to date, and is quick', async () => {
+    const started = Date.now();
+    const out = await makeBaseImages();
+    const seconds = (Date.now() - started) / 1000;
+    for (const { ref } of Object.values(IMAGES)) expect(out).toContain(`${ref} up to date`);
+    expect(out).not.toContain('making');
+    expect(out).toContain('base images: all up to date');
+    expect(seconds).toBeLessThan(30);
+    await expect(makeBaseImages('--check')).resolves.toContain('all up to date');
+  });
+});
