@@ -8,6 +8,7 @@ export NX_DAEMON=false
 mkdir -p reports/tests
 echo "[test] type check"
 npx --no-install tsc -p tsconfig.json --noEmit
+npx --no-install tsc -p templates/node/tsconfig.test.json --noEmit
 echo "[test] lint"
 npx --no-install eslint . --max-warnings=0
 echo "[test] unit tests"
