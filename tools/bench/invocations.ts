@@ -54,20 +54,34 @@ console.log(`serve: first 200 on /ping ${(performance.now() - started).toFixed(0
 
 const options = { body, contentType: sample.contentType, accept, concurrency, requests, warmup: Math.min(500, requests) };
 const template = await load({ ...options, url: server.url('/invocations') });
-const reference = await bareServerLoad(options, await templateAnswer(server.url('/invocations')));
+const answer = await templateAnswer(server.url('/invocations'));
+const bareInContainer = await bareContainerLoad(options, answer);
+const reference = await bareServerLoad(options, answer);
 console.log(formatLoad(`${root} (container, published port)`, template));
+console.log(formatLoad('bare node:http, same image and port path', bareInContainer));
 console.log(formatLoad('bare node:http on the host (reference)', reference));
-console.log(`\nratio: the template serves ${((template.throughput / reference.throughput) * 100).toFixed(0)}% of the reference throughput`);
+const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(0)}%`;
+console.log(`\nthe template serves ${pct(template.throughput, bareInContainer.throughput)} of a bare server behind the same Docker port path, ${pct(template.throughput, reference.throughput)} of the host reference`);
 
 async function templateAnswer(url: string): Promise<string> {
   const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': sample!.contentType, Accept: accept }, body });
   return response.text();
 }
 
+function bareServerCode(answer: string, host: string, port: number): string {
+  return `const http=require('http');const a=${JSON.stringify(answer)};http.createServer((q,s)=>{q.resume();q.on('end',()=>{s.writeHead(200,{'Content-Type':${JSON.stringify(accept)}});s.end(a)})}).listen(${port},'${host}',function(){console.log(this.address().port)});process.on('SIGTERM',()=>process.exit(0))`;
+}
+
+/** The same bare server inside the template's own image, published like the template's server. */
+async function bareContainerLoad(opts: Omit<Parameters<typeof load>[0], 'url'>, answer: string) {
+  await using bare = await startContainer(docker, { image, entrypoint: ['node', '-e', bareServerCode(answer, '0.0.0.0', 8080)], cmd: [], publishPort: true });
+  await bare.waitForLog(/^8080$/m, 30_000);
+  return await load({ ...opts, url: bare.url('/invocations') });
+}
+
 /** A bare node:http server in a child process that reads the body and returns the template's answer. */
 async function bareServerLoad(opts: Omit<Parameters<typeof load>[0], 'url'>, answer: string) {
-  const code = `const http=require('http');const a=${JSON.stringify(answer)};http.createServer((q,s)=>{q.resume();q.on('end',()=>{s.writeHead(200,{'Content-Type':${JSON.stringify(accept)}});s.end(a)})}).listen(0,'127.0.0.1',function(){console.log(this.address().port)})`;
-  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', bareServerCode(answer, '127.0.0.1', 0)], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const port = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
     return await load({ ...opts, url: `http://127.0.0.1:${port}/invocations` });

@@ -3,6 +3,7 @@ import { request, Agent } from 'node:http';
 export interface LoadResult {
   requests: number;
   errors: number;
+  firstError?: string;
   seconds: number;
   throughput: number;
   p50: number;
@@ -47,6 +48,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   const run = async (count: number, record: number[] | undefined) => {
     let next = 0;
     let errors = 0;
+    let firstError: string | undefined;
     await Promise.all(
       Array.from({ length: options.concurrency }, async () => {
         while (next < count) {
@@ -54,25 +56,26 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
           try {
             const ms = await one();
             record?.push(ms);
-          } catch {
+          } catch (error) {
             errors++;
+            firstError ??= (error as Error).message;
           }
         }
       }),
     );
-    return errors;
+    return { errors, firstError };
   };
   await run(options.warmup, undefined);
   const latencies: number[] = [];
   const started = performance.now();
-  const errors = await run(options.requests, latencies);
+  const { errors, firstError } = await run(options.requests, latencies);
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  return { requests: latencies.length, errors, seconds, throughput: latencies.length / seconds, p50: pct(50), p90: pct(90), p99: pct(99) };
+  return { requests: latencies.length, errors, ...(firstError ? { firstError } : {}), seconds, throughput: latencies.length / seconds, p50: pct(50), p90: pct(90), p99: pct(99) };
 }
 
 export function formatLoad(label: string, r: LoadResult): string {
-  return `${label.padEnd(44)} ${r.throughput.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p90 ${r.p90.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   errors ${r.errors}`;
+  return `${label.padEnd(44)} ${r.throughput.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p90 ${r.p90.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   errors ${r.errors}${r.firstError ? ` (first: ${r.firstError})` : ''}`;
 }

@@ -1,0 +1,69 @@
+import Docker from 'dockerode';
+
+const ENSURE_HINT = 'Run `bash tools/machine/ensure-docker.sh` or set DOCKER_HOST.';
+
+/** What the engine says about itself once it answers. */
+export interface EngineInfo {
+  version: string;
+  apiVersion: string;
+  os: string;
+  arch: string;
+  address: string;
+}
+
+/** A dockerode client for the engine named by DOCKER_HOST (default: the local Unix socket). */
+export function connectEngine(options?: Docker.DockerOptions): Docker {
+  try {
+    return new Docker(options);
+  } catch (error) {
+    throw new Error(
+      `DOCKER_HOST=${process.env.DOCKER_HOST ?? ''} is not a usable engine address. ${ENSURE_HINT}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/** Where `docker` sends its requests, for messages: the socket path or the URL. */
+export async function engineAddress(docker: Docker): Promise<string> {
+  const modem = docker.modem as unknown as {
+    socketPath?: string | (() => Promise<string>) | undefined;
+    getSocketPath?: () => Promise<string> | undefined;
+    protocol?: string;
+    host?: string;
+    port?: string | number;
+  };
+  if (modem.host)
+    return `${modem.protocol ?? 'http'}://${modem.host}${modem.port ? `:${modem.port}` : ''}`;
+  if (typeof modem.socketPath === 'string') return modem.socketPath;
+  const resolved = await modem.getSocketPath?.();
+  return resolved ?? '/var/run/docker.sock';
+}
+
+/** Resolves with the engine's version when it answers within `timeoutMs`, else throws an error saying how to start one. */
+export async function assertEngineAnswers(
+  docker: Docker,
+  { timeoutMs = 5_000 } = {},
+): Promise<EngineInfo> {
+  const address = await engineAddress(docker);
+  try {
+    // dockerode accepts an abortSignal here although @types/dockerode does not say so.
+    const withSignal = docker as unknown as {
+      ping(options: { abortSignal: AbortSignal }): Promise<unknown>;
+      version(options: { abortSignal: AbortSignal }): Promise<Docker.DockerVersion>;
+    };
+    const abortSignal = AbortSignal.timeout(timeoutMs);
+    await withSignal.ping({ abortSignal });
+    const version = await withSignal.version({ abortSignal });
+    return {
+      version: version.Version,
+      apiVersion: version.ApiVersion,
+      os: version.Os,
+      arch: version.Arch,
+      address,
+    };
+  } catch (error) {
+    throw new Error(`No Docker engine answers at ${address}. ${ENSURE_HINT}`, { cause: error });
+  }
+}

@@ -1,0 +1,323 @@
+import type Docker from 'dockerode';
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ContainerExitedError } from './container-exited-error.ts';
+import { hasEngineStatus } from './engine-status.ts';
+import { describeProbeError, httpProbe, type ProbeResponse } from './http-probe.ts';
+import { demuxLogs, lastLines, LogDemuxer, quoteLines } from './log-demux.ts';
+
+/** How a wait for a container's exit ended. */
+export interface ExitResult {
+  /** The exit code, or null when the wait timed out first. */
+  exitCode: number | null;
+  timedOut: boolean;
+  /** Milliseconds from the container's start to its exit (or to the timeout). */
+  durationMs: number;
+}
+
+/** The first answer with the wanted status. */
+export interface HttpReady extends ProbeResponse {
+  attempts: number;
+  /** Milliseconds spent in this wait. */
+  elapsedMs: number;
+  /** Milliseconds since the container was started. */
+  sinceStartMs: number;
+}
+
+/** Options of {@link RunningContainer.waitForHttp}. */
+export interface WaitForHttpOptions {
+  /** Status to wait for; default 200. */
+  status?: number;
+  /** Overall budget; default 60 000 ms. */
+  timeoutMs?: number;
+  /** Budget of each request; default 2 000 ms (the /ping timeout of the contract). */
+  requestTimeoutMs?: number;
+  /** Pause between attempts; default 100 ms. */
+  intervalMs?: number;
+  method?: string;
+  body?: string;
+}
+
+const LOG_LINES_IN_ERRORS = 30;
+const STDERR_LINES_KEPT = 5;
+
+/** A started container: wait on it, read its logs, signal, stop and remove it. `await using` removes it. */
+export class RunningContainer implements AsyncDisposable {
+  readonly id: string;
+  private removal: Promise<void> | undefined;
+
+  constructor(
+    readonly container: Docker.Container,
+    readonly image: string,
+    readonly cmd: readonly string[],
+    /** Host port on 127.0.0.1 that forwards to {@link containerPort}, when one was published. */
+    readonly hostPort: number | undefined,
+    readonly containerPort: number | undefined,
+    /** `performance.now()` when the engine reported the container started. */
+    readonly startedAt: number,
+  ) {
+    this.id = container.id;
+  }
+
+  /** `container <short id> (image <image>, cmd <cmd>)`, for messages. */
+  describe(): string {
+    return `container ${this.id.slice(0, 12)} (image ${this.image}${this.cmd.length ? `, cmd \`${this.cmd.join(' ')}\`` : ''})`;
+  }
+
+  /** `http://127.0.0.1:<hostPort><path>`; throws when no port was published. */
+  url(path = '/'): string {
+    if (this.hostPort === undefined) {
+      throw new Error(`${this.describe()} publishes no port. Start it with \`publishPort: true\`.`);
+    }
+    return `http://127.0.0.1:${this.hostPort}${path.startsWith('/') ? path : `/${path}`}`;
+  }
+
+  /** The engine's full description of the container. */
+  inspect(): Promise<Docker.ContainerInspectInfo> {
+    return this.container.inspect();
+  }
+
+  /** Whether it runs, and its exit code once it has stopped. */
+  async state(): Promise<{ running: boolean; exitCode: number; oomKilled: boolean }> {
+    const { State } = await this.inspect();
+    return {
+      running: State.Running || State.Restarting,
+      exitCode: State.ExitCode,
+      oomKilled: State.OOMKilled,
+    };
+  }
+
+  /** Stdout and stderr interleaved as text (or only one of them). */
+  async logs({
+    tail,
+    stdout = true,
+    stderr = true,
+  }: { tail?: number; stdout?: boolean; stderr?: boolean } = {}): Promise<string> {
+    const buffer = await this.container.logs({
+      stdout,
+      stderr,
+      follow: false,
+      ...(tail === undefined ? {} : { tail }),
+    });
+    return demuxLogs(buffer).combined;
+  }
+
+  /**
+   * The last `count` log lines, followed by any of the last stderr lines that they miss; an empty
+   * list when the container is gone. The engine copies stdout and stderr separately, so a burst
+   * of stdout can push an error written just after it out of the combined tail.
+   */
+  async lastLogLines(count = LOG_LINES_IN_ERRORS): Promise<string[]> {
+    try {
+      const combined = lastLines(await this.logs({ tail: count }), count);
+      const stderr = lastLines(
+        await this.logs({ tail: STDERR_LINES_KEPT, stdout: false }),
+        STDERR_LINES_KEPT,
+      );
+      const missing = stderr.filter((line) => !combined.includes(line));
+      return [...combined, ...missing];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Polls `path` until it answers `status`; fails early, with the last log lines, when the container exits. */
+  async waitForHttp(path = '/', options: WaitForHttpOptions = {}): Promise<HttpReady> {
+    const {
+      status = 200,
+      timeoutMs = 60_000,
+      requestTimeoutMs = 2_000,
+      intervalMs = 100,
+      method = 'GET',
+      body,
+    } = options;
+    const waitingFor = `while waiting for ${method} ${path} to answer ${status}`;
+    // A container that exits at once may be gone before the engine reports its host port.
+    if (this.hostPort === undefined && this.containerPort !== undefined) {
+      await this.assertRunning(waitingFor);
+    }
+    const url = this.url(path);
+    const started = performance.now();
+    const deadline = started + timeoutMs;
+    let attempts = 0;
+    let last = 'no attempt';
+    for (;;) {
+      attempts += 1;
+      const budget = Math.max(1, Math.min(requestTimeoutMs, deadline - performance.now()));
+      try {
+        const response = await httpProbe(url, {
+          method,
+          timeoutMs: budget,
+          ...(body === undefined ? {} : { body }),
+        });
+        if (response.status === status) {
+          const now = performance.now();
+          return {
+            ...response,
+            attempts,
+            elapsedMs: Math.round(now - started),
+            sinceStartMs: Math.round(now - this.startedAt),
+          };
+        }
+        last = `answered ${response.status}`;
+      } catch (error) {
+        // A request cut short by the overall deadline says nothing new about the server.
+        if (budget >= requestTimeoutMs || attempts === 1) last = describeProbeError(error);
+      }
+      await this.assertRunning(`${waitingFor} (last attempt: ${last})`);
+      const remaining = deadline - performance.now();
+      if (remaining > 0) await sleep(Math.min(intervalMs, remaining));
+      if (performance.now() >= deadline) {
+        throw new Error(
+          `${method} ${path} on ${this.describe()} did not answer ${status} within ${timeoutMs} ms ` +
+            `(${attempts} attempts, last: ${last}). Last log lines:\n${quoteLines(await this.lastLogLines())}`,
+        );
+      }
+    }
+  }
+
+  /** Waits until the logs match `pattern`; fails when the container exits first or the time runs out. */
+  async waitForLog(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpExecArray> {
+    const regex = new RegExp(pattern.source, pattern.flags.replace('g', ''));
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    let text = '';
+    try {
+      const stream = (await this.container.logs({
+        follow: true,
+        stdout: true,
+        stderr: true,
+        abortSignal: abort.signal,
+      })) as unknown as Readable;
+      const demuxer = new LogDemuxer();
+      const decoder = new StringDecoder('utf8');
+      try {
+        for await (const chunk of stream) {
+          for (const frame of demuxer.push(chunk as Buffer)) text += decoder.write(frame.data);
+          if (text.length > 4_000_000) text = text.slice(-2_000_000);
+          const match = regex.exec(text);
+          if (match) return match;
+        }
+      } finally {
+        stream.destroy();
+      }
+    } catch (error) {
+      if (!abort.signal.aborted) throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    const waitingFor = `while waiting for a log line matching ${regex}`;
+    if (!abort.signal.aborted) await this.assertRunning(waitingFor);
+    throw new Error(
+      `${this.describe()} wrote no log line matching ${regex} within ${timeoutMs} ms. Last log lines:\n${quoteLines(lastLines(text, LOG_LINES_IN_ERRORS))}`,
+    );
+  }
+
+  /** Waits for the container to stop; `timedOut` instead of an error when it is still running after `timeoutMs`. */
+  async waitForExit(timeoutMs = 60_000): Promise<ExitResult> {
+    const abortSignal = AbortSignal.timeout(timeoutMs);
+    try {
+      const { StatusCode } = (await this.container.wait({
+        condition: 'not-running',
+        abortSignal,
+      })) as { StatusCode: number };
+      return {
+        exitCode: StatusCode,
+        timedOut: false,
+        durationMs: Math.round(performance.now() - this.startedAt),
+      };
+    } catch (error) {
+      if (!abortSignal.aborted) throw error;
+      return {
+        exitCode: null,
+        timedOut: true,
+        durationMs: Math.round(performance.now() - this.startedAt),
+      };
+    }
+  }
+
+  /** Runs a command inside the running container and collects its output. */
+  async exec(
+    cmd: string[],
+    { user, env }: { user?: string; env?: Record<string, string> } = {},
+  ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+    const exec = await this.container.exec({
+      Cmd: cmd,
+      AttachStdout: true,
+      AttachStderr: true,
+      ...(user ? { User: user } : {}),
+      ...(env ? { Env: Object.entries(env).map(([key, value]) => `${key}=${value}`) } : {}),
+    });
+    const stream = (await exec.start({ hijack: true, stdin: false })) as unknown as Readable;
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    const { stdout, stderr } = demuxLogs(Buffer.concat(chunks));
+    const { ExitCode } = await exec.inspect();
+    return { exitCode: ExitCode ?? -1, stdout, stderr };
+  }
+
+  /** Sends a signal (`SIGTERM`, `SIGINT`, ...) to the container's main process. */
+  async signal(name: string): Promise<void> {
+    try {
+      await this.container.kill({ signal: name });
+    } catch (error) {
+      if (!hasEngineStatus(error, 409)) throw error;
+      const { exitCode } = await this.state();
+      throw new Error(
+        `Cannot send ${name} to ${this.describe()}: it is no longer running (exit code ${exitCode}).`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** SIGTERM (the image's stop signal), then SIGKILL after `timeoutSeconds`; does nothing when already stopped or removed. */
+  async stop({ timeoutSeconds = 10 }: { timeoutSeconds?: number } = {}): Promise<void> {
+    try {
+      await this.container.stop({ t: timeoutSeconds });
+    } catch (error) {
+      if (!hasEngineStatus(error, 304, 404)) throw error;
+    }
+  }
+
+  /** Removes the container and its anonymous volumes, killing it if needed; safe to call more than once. */
+  remove(): Promise<void> {
+    this.removal ??= this.container.remove({ force: true, v: true }).then(
+      () => undefined,
+      (error: unknown) => {
+        // 404: already gone; 409: the engine is already removing it.
+        if (!hasEngineStatus(error, 404, 409)) {
+          this.removal = undefined;
+          throw error;
+        }
+      },
+    );
+    return this.removal;
+  }
+
+  /** Removes the container (for `await using`). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.remove();
+  }
+
+  /** Throws {@link ContainerExitedError} when the container is no longer running. */
+  async assertRunning(waitingFor: string): Promise<void> {
+    let state: Awaited<ReturnType<RunningContainer['state']>>;
+    try {
+      state = await this.state();
+    } catch (error) {
+      if (hasEngineStatus(error, 404))
+        throw new Error(`${this.describe()} was removed ${waitingFor}.`, { cause: error });
+      throw error;
+    }
+    if (!state.running) {
+      throw new ContainerExitedError(
+        this.describe(),
+        state.exitCode,
+        waitingFor,
+        await this.lastLogLines(),
+        state.oomKilled,
+      );
+    }
+  }
+}
