@@ -1,0 +1,3 @@
+// Nx loads plugins with require(); tsx's CommonJS hook lets it load the TypeScript source directly.
+require('tsx/cjs');
+module.exports = require('./src/index.ts');
