@@ -4,6 +4,7 @@ import type { Probes } from './probes/probes.ts';
 export type Level = 'must' | 'should';
 export type Profile = 'image' | 'training' | 'serving';
 export type Status = 'pass' | 'fail' | 'skip';
+export type Phase = 'observe' | 'disturb' | 'consume';
 
 /** What a check found. `message` reads "expected ..., got ..."; `hint` says what to change. */
 export interface Outcome {
@@ -33,8 +34,12 @@ export interface Check {
   profile: Profile;
   /** What a failing image should change: shown under every failure. */
   hint: string;
-  /** Runs after every other check, because it consumes a shared container (e.g. sends SIGTERM). */
-  destructive?: boolean;
+  /**
+   * When the check runs, since checks share containers: `observe` (default) checks run first and
+   * concurrently; `disturb` checks (bad input, which may crash a server) run after them; `consume`
+   * checks (SIGTERM) run last, one at a time.
+   */
+  phase?: Phase;
   /** Undefined when the check applies; otherwise why it does not (reported as skip). */
   notApplicable?(ctx: CheckContext): string | undefined;
   run(ctx: CheckContext): Promise<Outcome>;

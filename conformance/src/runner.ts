@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { loadManifest, type TemplateManifest } from '@sagemaker-templates/contract';
 import { connectEngine, inspectImage, sweepLeftovers } from '@sagemaker-templates/engine';
-import { BlockedError, type Check, type CheckContext, type Outcome } from './check.ts';
+import { BlockedError, type Check, type CheckContext, type Outcome, type Phase } from './check.ts';
 import { checks as allChecks } from './checks/index.ts';
 import { Probes } from './probes/probes.ts';
 import { summarize, type CheckResult, type SuiteReport } from './report.ts';
@@ -50,9 +50,11 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
     options.onResult?.(result);
   };
   try {
-    const [observing, destructive] = partition(checks, (c) => !c.destructive);
-    await Promise.all(observing.map(async (check) => record(await runCheck(check, ctx, manifest, options.only))));
-    for (const check of destructive) record(await runCheck(check, ctx, manifest, options.only));
+    const inPhase = (phase: Phase) => checks.filter((c) => (c.phase ?? 'observe') === phase);
+    const runAll = (list: Check[]) => Promise.all(list.map(async (check) => record(await runCheck(check, ctx, manifest, options.only))));
+    await runAll(inPhase('observe'));
+    await runAll(inPhase('disturb'));
+    for (const check of inPhase('consume')) record(await runCheck(check, ctx, manifest, options.only));
   } finally {
     await probes.dispose();
   }
@@ -107,6 +109,3 @@ async function outcomeOf(check: Check, ctx: CheckContext, manifest: TemplateMani
   }
 }
 
-function partition<T>(items: readonly T[], predicate: (item: T) => boolean): [T[], T[]] {
-  return [items.filter(predicate), items.filter((i) => !predicate(i))];
-}

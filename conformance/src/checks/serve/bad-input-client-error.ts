@@ -17,6 +17,7 @@ export const serveBadInputClientError: Check = {
   source: 'S9, S11, §9.7',
   level: 'should',
   profile: 'serving',
+  phase: 'disturb',
   hint: 'Answer 400 for malformed bodies, 415 for an unsupported Content-Type and 406 for an unsatisfiable Accept: 5xx counts as a model error in CloudWatch and is retried by batch transform.',
   notApplicable: servesOnly,
   run: async (ctx) => judgeClientError(await badInputAnswers(ctx)),

@@ -22,6 +22,7 @@ export const serveBadInputSurvives: Check = {
   source: 'I4, S8, §9.7',
   level: 'must',
   profile: 'serving',
+  phase: 'disturb',
   hint: 'Validate requests and answer errors with a status and a body instead of crashing or answering 200; a dead worker makes every later request fail.',
   notApplicable: servesOnly,
   run: async (ctx) => judgeSurvival(await badInputAnswers(ctx)),

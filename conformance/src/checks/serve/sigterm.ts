@@ -8,7 +8,7 @@ export const serveSigterm: Check = {
   source: 'I11, T2',
   level: 'must',
   profile: 'serving',
-  destructive: true,
+  phase: 'consume',
   hint: 'Handle SIGTERM in the process that is PID 1 (an exec-form ENTRYPOINT): stop accepting, finish in-flight requests, exit. SageMaker sends SIGKILL 30 s later.',
   notApplicable: servesOnly,
   async run(ctx) {
