@@ -54,7 +54,7 @@ export async function buildTemplate(root: string, options: { quiet?: boolean } =
   } catch (error) {
     throw new TemplateBuildError((error as Error).message);
   }
-  if (base.note) console.warn(`[${name}:build] note: ${base.note}`);
+  if (base.note && !options.quiet) console.warn(`[${name}:build] note: ${base.note}`);
   const buildArgs = { ...manifest.buildArgs, BASE_IMAGE: base.ref };
   // 16 hex characters (64 bits) name an image uniquely enough and stay readable in tags.
   const hash = (await contentHash(root, [base.id, JSON.stringify(buildArgs)])).slice(0, 16);
