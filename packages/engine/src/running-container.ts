@@ -111,10 +111,9 @@ export class RunningContainer implements AsyncDisposable {
   async lastLogLines(count = LOG_LINES_IN_ERRORS): Promise<string[]> {
     try {
       const combined = lastLines(await this.logs({ tail: count }), count);
-      const stderr = lastLines(
-        await this.logs({ tail: STDERR_LINES_KEPT, stdout: false }),
-        STDERR_LINES_KEPT,
-      );
+      // No `tail` here: the engine applies it to both streams before filtering, which could leave
+      // no stderr line at all after a burst of stdout.
+      const stderr = lastLines(await this.logs({ stdout: false }), STDERR_LINES_KEPT);
       const missing = stderr.filter((line) => !combined.includes(line));
       return [...combined, ...missing];
     } catch {

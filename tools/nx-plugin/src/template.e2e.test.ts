@@ -1,14 +1,23 @@
 import { execFile } from 'node:child_process';
-import { cp, rm } from 'node:fs/promises';
+import { cp, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSuite } from '@sagemaker-templates/conformance';
-import { connectEngine, sweepLeftovers } from '@sagemaker-templates/engine';
+import { connectEngine, startContainer, sweepLeftovers } from '@sagemaker-templates/engine';
 import { buildTemplate } from './build-template.ts';
 
 const run = promisify(execFile);
+
+/** Base64 bodies of the CAs the host trusts beyond Debian's list (e.g. a TLS-intercepting proxy's). */
+async function readHostOnlyCertificates(): Promise<string[]> {
+  const dir = '/usr/local/share/ca-certificates';
+  const files = (await readdir(dir).catch(() => [])).filter((f) => f.endsWith('.crt'));
+  const bodies = await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8')));
+  return bodies.map((pem) => pem.replace(/-----[^-]+-----/g, '').replace(/\s/g, '')).filter((b) => b.length > 100);
+}
 const docker = connectEngine();
+const hostCas = await readHostOnlyCertificates();
 const workspace = join(import.meta.dirname, '../../..');
 
 describe('templates/node through the Nx plugin', () => {
@@ -26,6 +35,19 @@ describe('templates/node through the Nx plugin', () => {
     expect(second.imageId).toBe(first.imageId);
     const dev = await docker.getImage('sagemaker-templates/node:dev').inspect();
     expect(dev.Id).toBe(first.imageId);
+  });
+
+  // Only meaningful where the host trusts an extra CA (here: the TLS-intercepting proxy's).
+  it.skipIf(hostCas.length === 0)('keeps the host CA out of the image', async () => {
+    const { image } = await buildTemplate(join(workspace, 'templates/node'), { quiet: true });
+    await using cat = await startContainer(docker, {
+      image,
+      entrypoint: ['cat', '/etc/ssl/certs/ca-certificates.crt', '/opt/program/extra-ca-certs.pem'],
+    });
+    expect((await cat.waitForExit(30_000)).exitCode).toBe(0);
+    const trusted = (await cat.logs()).replace(/\s/g, '');
+    expect(trusted.length).toBeGreaterThan(10_000); // Debian's bundle is there, read in full
+    for (const body of hostCas) expect(trusted).not.toContain(body);
   });
 
   it('passes every conformance check', async () => {
