@@ -63,7 +63,10 @@ export async function main(argv: string[]): Promise<number> {
       image: values.image,
       manifestPath: values.manifest,
       name,
-      only: values.only?.split(',').map((s) => s.trim()).filter(Boolean),
+      only: values.only
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       onProgress: (line) => console.log(`  … ${line}`),
       onResult: (result) => console.log(formatResult(result)),
     });
@@ -72,7 +75,9 @@ export async function main(argv: string[]): Promise<number> {
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, `${base}.json`), `${JSON.stringify(report, null, 2)}\n`);
     await writeFile(join(dir, `${base}.junit.xml`), toJUnit([report]));
-    console.log(`\n${formatSummary(report)}\n  reports: ${join(dir, `${base}.json`)}, ${join(dir, `${base}.junit.xml`)}`);
+    console.log(
+      `\n${formatSummary(report)}\n  reports: ${join(dir, `${base}.json`)}, ${join(dir, `${base}.junit.xml`)}`,
+    );
     return report.ok ? 0 : 1;
   } catch (error) {
     if (error instanceof ManifestError) {

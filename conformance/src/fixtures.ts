@@ -9,8 +9,12 @@ export const FIXTURE_REPOSITORY = 'sagemaker-templates/conformance-fixture';
 
 /** Check ids that have a broken fixture image under fixtures/broken/<id>/. */
 export function brokenFixtureIds(): string[] {
-  return readdirSync(join(FIXTURES_DIR, 'broken')).filter((id) => existsSync(join(FIXTURES_DIR, 'broken', id, 'Dockerfile'))).sort();
+  return readdirSync(join(FIXTURES_DIR, 'broken'))
+    .filter((id) => existsSync(join(FIXTURES_DIR, 'broken', id, 'Dockerfile')))
+    .sort();
 }
 
-export const fixtureDockerfile = (id: string) => (id === 'good' ? 'good/Dockerfile' : `broken/${id}/Dockerfile`);
-export const fixtureImage = (id: string) => `${FIXTURE_REPOSITORY}:${id === 'good' ? 'good' : id.replaceAll('.', '-')}`;
+export const fixtureDockerfile = (id: string) =>
+  id === 'good' ? 'good/Dockerfile' : `broken/${id}/Dockerfile`;
+export const fixtureImage = (id: string) =>
+  `${FIXTURE_REPOSITORY}:${id === 'good' ? 'good' : id.replaceAll('.', '-')}`;

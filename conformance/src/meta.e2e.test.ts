@@ -1,7 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildImage, connectEngine, inspectImage, SESSION_LABEL, sessionId, sweepLeftovers } from '@sagemaker-templates/engine';
+import {
+  buildImage,
+  connectEngine,
+  inspectImage,
+  SESSION_LABEL,
+  sessionId,
+  sweepLeftovers,
+} from '@sagemaker-templates/engine';
 import { loadManifest } from '@sagemaker-templates/contract';
-import { brokenFixtureIds, FIXTURE_MANIFEST, FIXTURES_DIR, fixtureDockerfile, fixtureImage } from './fixtures.ts';
+import {
+  brokenFixtureIds,
+  FIXTURE_MANIFEST,
+  FIXTURES_DIR,
+  fixtureDockerfile,
+  fixtureImage,
+} from './fixtures.ts';
 import { runSuite } from './runner.ts';
 import type { SuiteReport } from './report.ts';
 
@@ -16,17 +29,26 @@ async function buildFixture(id: string): Promise<string> {
     throw new Error(`base image ${base} is missing: run \`bash tools/machine/setup.sh\` first`);
   }
   const image = fixtureImage(id);
-  await buildImage(docker, { context: FIXTURES_DIR, dockerfile: fixtureDockerfile(id), tags: [image], buildArgs: { BASE_IMAGE: base } });
+  await buildImage(docker, {
+    context: FIXTURES_DIR,
+    dockerfile: fixtureDockerfile(id),
+    tags: [image],
+    buildArgs: { BASE_IMAGE: base },
+  });
   return image;
 }
 
-const failed = (report: SuiteReport) => report.results.filter((r) => r.status === 'fail').map((r) => r.id);
+const failed = (report: SuiteReport) =>
+  report.results.filter((r) => r.status === 'fail').map((r) => r.id);
 
 describe('conformance suite meta-test', () => {
   beforeAll(() => sweepLeftovers(docker));
   afterAll(async () => {
     // Every run removed its own containers: none of this session's is left, even before a sweep.
-    const left = await docker.listContainers({ all: true, filters: { label: [`${SESSION_LABEL}=${sessionId}`] } });
+    const left = await docker.listContainers({
+      all: true,
+      filters: { label: [`${SESSION_LABEL}=${sessionId}`] },
+    });
     expect(left.map((c) => c.Names)).toEqual([]);
     await sweepLeftovers(docker);
   });

@@ -22,7 +22,13 @@ export interface SuiteReport {
   startedAt: string;
   durationMs: number;
   results: CheckResult[];
-  summary: { passed: number; failed: number; skipped: number; mustFailed: number; shouldFailed: number };
+  summary: {
+    passed: number;
+    failed: number;
+    skipped: number;
+    mustFailed: number;
+    shouldFailed: number;
+  };
   /** True when no applicable `must` check failed. */
   ok: boolean;
 }

@@ -34,16 +34,31 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
   const docker = options.docker ?? connectEngine();
   const info = await inspectImage(docker, options.image);
   if (!info) {
-    throw new SuiteError(`Image ${options.image} does not exist on this Docker engine. Build it first (npx nx run <template>:build) or pass the right --image.`);
+    throw new SuiteError(
+      `Image ${options.image} does not exist on this Docker engine. Build it first (npx nx run <template>:build) or pass the right --image.`,
+    );
   }
   const checks = options.checks ?? allChecks;
   const unknown = (options.only ?? []).filter((id) => !checks.some((c) => c.id === id));
   if (unknown.length > 0) {
-    throw new SuiteError(`Unknown check id(s): ${unknown.join(', ')}. Run with --list to see every id.`);
+    throw new SuiteError(
+      `Unknown check id(s): ${unknown.join(', ')}. Run with --list to see every id.`,
+    );
   }
   await sweepLeftovers(docker);
-  const probes = new Probes(docker, options.image, manifest, dirname(manifestPath), options.onProgress);
-  const ctx: CheckContext = { image: options.image, manifest, manifestDir: dirname(manifestPath), probes };
+  const probes = new Probes(
+    docker,
+    options.image,
+    manifest,
+    dirname(manifestPath),
+    options.onProgress,
+  );
+  const ctx: CheckContext = {
+    image: options.image,
+    manifest,
+    manifestDir: dirname(manifestPath),
+    probes,
+  };
   const results = new Map<string, CheckResult>();
   const record = (result: CheckResult) => {
     results.set(result.id, result);
@@ -51,14 +66,20 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
   };
   try {
     const inPhase = (phase: Phase) => checks.filter((c) => (c.phase ?? 'observe') === phase);
-    const runAll = (list: Check[]) => Promise.all(list.map(async (check) => record(await runCheck(check, ctx, manifest, options.only))));
+    const runAll = (list: Check[]) =>
+      Promise.all(
+        list.map(async (check) => record(await runCheck(check, ctx, manifest, options.only))),
+      );
     await runAll(inPhase('observe'));
     await runAll(inPhase('disturb'));
-    for (const check of inPhase('consume')) record(await runCheck(check, ctx, manifest, options.only));
+    for (const check of inPhase('consume'))
+      record(await runCheck(check, ctx, manifest, options.only));
   } finally {
     await probes.dispose();
   }
-  const ordered = checks.map((c) => results.get(c.id)).filter((r): r is CheckResult => r !== undefined);
+  const ordered = checks
+    .map((c) => results.get(c.id))
+    .filter((r): r is CheckResult => r !== undefined);
   const summary = summarize(ordered);
   return {
     suite: { name: 'sagemaker-conformance', version: SUITE_VERSION },
@@ -75,7 +96,12 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
 }
 
 /** Runs one check, turning "not applicable", "skipped by manifest" and blocked probes into skips. */
-export async function runCheck(check: Check, ctx: CheckContext, manifest: TemplateManifest, only?: string[]): Promise<CheckResult> {
+export async function runCheck(
+  check: Check,
+  ctx: CheckContext,
+  manifest: TemplateManifest,
+  only?: string[],
+): Promise<CheckResult> {
   const started = performance.now();
   const outcome = await outcomeOf(check, ctx, manifest, only);
   return {
@@ -91,8 +117,14 @@ export async function runCheck(check: Check, ctx: CheckContext, manifest: Templa
   };
 }
 
-async function outcomeOf(check: Check, ctx: CheckContext, manifest: TemplateManifest, only?: string[]): Promise<Outcome> {
-  if (only && only.length > 0 && !only.includes(check.id)) return { status: 'skip', message: 'not selected (--only)' };
+async function outcomeOf(
+  check: Check,
+  ctx: CheckContext,
+  manifest: TemplateManifest,
+  only?: string[],
+): Promise<Outcome> {
+  if (only && only.length > 0 && !only.includes(check.id))
+    return { status: 'skip', message: 'not selected (--only)' };
   const skipReason = manifest.conformance.skip[check.id];
   if (skipReason) return { status: 'skip', message: `skipped by template.json: ${skipReason}` };
   const notApplicable = check.notApplicable?.(ctx);
@@ -108,4 +140,3 @@ async function outcomeOf(check: Check, ctx: CheckContext, manifest: TemplateMani
     };
   }
 }
-

@@ -11,12 +11,15 @@ async function main(dir: string): Promise<number> {
     return 1;
   }
   const reports: SuiteReport[] = [];
-  for (const file of files.sort()) reports.push(JSON.parse(await readFile(join(dir, file), 'utf8')) as SuiteReport);
+  for (const file of files.sort())
+    reports.push(JSON.parse(await readFile(join(dir, file), 'utf8')) as SuiteReport);
   await writeFile(join(dir, 'all.junit.xml'), toJUnit(reports));
   console.log('\nConformance summary');
   for (const r of reports) {
     const { passed, failed, skipped, mustFailed } = r.summary;
-    console.log(`  ${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(24)} ${passed} passed, ${failed} failed (${mustFailed} must), ${skipped} skipped  ${(r.durationMs / 1000).toFixed(1)} s  ${r.image}`);
+    console.log(
+      `  ${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(24)} ${passed} passed, ${failed} failed (${mustFailed} must), ${skipped} skipped  ${(r.durationMs / 1000).toFixed(1)} s  ${r.image}`,
+    );
   }
   console.log(`  reports: ${dir}/*.json, ${dir}/all.junit.xml`);
   return reports.every((r) => r.ok) ? 0 : 1;

@@ -35,11 +35,19 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
           port: target.port,
           path: target.pathname,
           method: 'POST',
-          headers: { 'Content-Type': options.contentType, Accept: options.accept, 'Content-Length': Buffer.byteLength(options.body) },
+          headers: {
+            'Content-Type': options.contentType,
+            Accept: options.accept,
+            'Content-Length': Buffer.byteLength(options.body),
+          },
         },
         (res) => {
           res.resume();
-          res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`HTTP ${res.statusCode}`))));
+          res.on('end', () =>
+            res.statusCode === 200
+              ? resolve(performance.now() - started)
+              : reject(new Error(`HTTP ${res.statusCode}`)),
+          );
         },
       );
       req.on('error', reject);
@@ -72,8 +80,18 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  return { requests: latencies.length, errors, ...(firstError ? { firstError } : {}), seconds, throughput: latencies.length / seconds, p50: pct(50), p90: pct(90), p99: pct(99) };
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  return {
+    requests: latencies.length,
+    errors,
+    ...(firstError ? { firstError } : {}),
+    seconds,
+    throughput: latencies.length / seconds,
+    p50: pct(50),
+    p90: pct(90),
+    p99: pct(99),
+  };
 }
 
 export function formatLoad(label: string, r: LoadResult): string {

@@ -9,8 +9,9 @@ mkdir -p reports/tests
 echo "[test] type check"
 npx --no-install tsc -p tsconfig.json --noEmit
 npx --no-install tsc -p templates/node/tsconfig.test.json --noEmit
-echo "[test] lint"
+echo "[test] lint and format"
 npx --no-install eslint . --max-warnings=0
+npx --no-install prettier --check . --log-level=warn
 echo "[test] unit tests"
 npx --no-install vitest run --project unit --reporter=default --reporter=json --outputFile.json=reports/tests/unit.json
 echo "[test] end-to-end tests (Docker)"

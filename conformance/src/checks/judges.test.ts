@@ -52,35 +52,49 @@ describe('image checks', () => {
 
 describe('training judges', () => {
   it('fails invocation when the container cannot start or train is not found', () => {
-    expect(judgeInvocation(run({ startError: 'executable file not found', exitCode: null })).status).toBe('fail');
+    expect(
+      judgeInvocation(run({ startError: 'executable file not found', exitCode: null })).status,
+    ).toBe('fail');
     expect(judgeInvocation(run({ exitCode: 127 })).message).toMatch(/exited 127/);
     expect(judgeInvocation(run({ exitCode: 1 })).status).toBe('pass');
   });
 
   it('blocks dependent checks when training did not start', () => {
-    expect(() => judgeSuccessExit(run({ startError: 'x', exitCode: null }), 60)).toThrow(BlockedError);
+    expect(() => judgeSuccessExit(run({ startError: 'x', exitCode: null }), 60)).toThrow(
+      BlockedError,
+    );
     expect(() => judgeModelWritten(run({ exitCode: 2 }))).toThrow(/see train\.exit\.success/);
   });
 
   it('judges the exit code of a successful run, with the failure reason and logs', () => {
     const outcome = judgeSuccessExit(run({ exitCode: 3, failure: 'bad learning_rate\ntrace' }), 60);
     expect(outcome.status).toBe('fail');
-    expect(outcome.message).toContain('exited 3, expected 0. /opt/ml/output/failure says: bad learning_rate');
+    expect(outcome.message).toContain(
+      'exited 3, expected 0. /opt/ml/output/failure says: bad learning_rate',
+    );
     expect(outcome.message).toContain('| epoch=1 loss=0.5');
-    expect(judgeSuccessExit(run({ timedOut: true, exitCode: null }), 60).message).toMatch(/still running after 60 s/);
+    expect(judgeSuccessExit(run({ timedOut: true, exitCode: null }), 60).message).toMatch(
+      /still running after 60 s/,
+    );
     expect(judgeSuccessExit(run(), 60).status).toBe('pass');
   });
 
   it('needs a non-empty model file', () => {
     expect(judgeModelWritten(run({ modelFiles: [] })).status).toBe('fail');
-    expect(judgeModelWritten(run({ modelFiles: [{ path: 'm', size: 0 }] })).message).toMatch(/1 empty file/);
+    expect(judgeModelWritten(run({ modelFiles: [{ path: 'm', size: 0 }] })).message).toMatch(
+      /1 empty file/,
+    );
     expect(judgeModelWritten(run()).status).toBe('pass');
   });
 
   it('needs a failure file whose first 1024 characters are not blank', () => {
     expect(judgeFailureFile(run({ exitCode: 1 })).status).toBe('fail');
-    expect(judgeFailureFile(run({ exitCode: 1, failure: `${' '.repeat(1100)}cause` })).status).toBe('fail');
-    expect(judgeFailureFile(run({ exitCode: 1, failure: 'Hyperparameter "lr" must be > 0' })).message).toContain('says: Hyperparameter');
+    expect(judgeFailureFile(run({ exitCode: 1, failure: `${' '.repeat(1100)}cause` })).status).toBe(
+      'fail',
+    );
+    expect(
+      judgeFailureFile(run({ exitCode: 1, failure: 'Hyperparameter "lr" must be > 0' })).message,
+    ).toContain('says: Hyperparameter');
   });
 
   it('needs a non-zero exit on failure', () => {
@@ -91,10 +105,18 @@ describe('training judges', () => {
 
   it('captures metrics as SageMaker does: first group, last match, must be a number', () => {
     const logs = 'epoch=1 train_loss=0.9\nepoch=2 train_loss=0.4\nacc=high\n';
-    expect(captureMetrics(logs, [{ name: 'loss', regex: 'train_loss=([0-9.]+)' }])).toEqual([{ name: 'loss', value: 0.4 }]);
-    expect(captureMetrics(logs, [{ name: 'acc', regex: 'acc=(\\w+)' }])[0]?.problem).toMatch(/not a number/);
-    expect(captureMetrics(logs, [{ name: 'f1', regex: 'f1=([0-9.]+)' }])[0]?.problem).toMatch(/matched no log line/);
-    expect(captureMetrics(logs, [{ name: 'bad', regex: '(' }])[0]?.problem).toMatch(/does not compile/);
+    expect(captureMetrics(logs, [{ name: 'loss', regex: 'train_loss=([0-9.]+)' }])).toEqual([
+      { name: 'loss', value: 0.4 },
+    ]);
+    expect(captureMetrics(logs, [{ name: 'acc', regex: 'acc=(\\w+)' }])[0]?.problem).toMatch(
+      /not a number/,
+    );
+    expect(captureMetrics(logs, [{ name: 'f1', regex: 'f1=([0-9.]+)' }])[0]?.problem).toMatch(
+      /matched no log line/,
+    );
+    expect(captureMetrics(logs, [{ name: 'bad', regex: '(' }])[0]?.problem).toMatch(
+      /does not compile/,
+    );
   });
 });
 
@@ -105,14 +127,20 @@ describe('serving judges', () => {
   });
 
   it('fails a slow /ping even when it says 200', () => {
-    expect(judgePing(100, [], [http(200), http(200, { durationMs: 2500 })], 60).status).toBe('fail');
+    expect(judgePing(100, [], [http(200), http(200, { durationMs: 2500 })], 60).status).toBe(
+      'fail',
+    );
     expect(judgePing(100, [], [http(200), http(200)], 60).status).toBe('pass');
   });
 
   it('needs 2xx for every sample request', () => {
     const outcome = judgeSampleAnswers([{ request: csv, answer: http(500, { body: 'boom' }) }]);
-    expect(outcome.message).toBe('[csv] POST /invocations with Content-Type text/csv returned HTTP 500, expected 2xx: boom');
-    expect(judgeSampleAnswers([{ request: csv, answer: http(0, { body: 'ECONNRESET' }) }]).message).toMatch(/no answer \(ECONNRESET\)/);
+    expect(outcome.message).toBe(
+      '[csv] POST /invocations with Content-Type text/csv returned HTTP 500, expected 2xx: boom',
+    );
+    expect(
+      judgeSampleAnswers([{ request: csv, answer: http(0, { body: 'ECONNRESET' }) }]).message,
+    ).toMatch(/no answer \(ECONNRESET\)/);
   });
 
   it('matches Accept against the response type, parameters and wildcards included', () => {
@@ -121,21 +149,35 @@ describe('serving judges', () => {
     expect(satisfies('text/*', 'text/csv')).toBe(true);
     expect(satisfies('text/csv', 'application/json')).toBe(false);
     expect(judgeAccept([{ request: csv, answer: http(200) }]).status).toBe('fail');
-    expect(judgeAccept([{ request: csv, answer: http(200, { contentType: 'text/csv' }) }]).status).toBe('pass');
+    expect(
+      judgeAccept([{ request: csv, answer: http(200, { contentType: 'text/csv' }) }]).status,
+    ).toBe('pass');
   });
 
   it('needs an error status for bad input and a live server afterwards', () => {
     const bad = { name: 'malformed', contentType: 'application/json', body: '{' };
     const ok = { request: bad, answer: http(400), pingAfter: http(200), sampleAfter: http(200) };
     expect(judgeSurvival([ok]).status).toBe('pass');
-    expect(judgeSurvival([{ ...ok, answer: http(200) }]).message).toMatch(/returned 200, expected an error status/);
-    expect(judgeSurvival([{ ...ok, answer: http(0, { body: 'socket hang up' }), pingAfter: http(0) }]).message).toMatch(/GET \/ping returned no answer/);
-    expect(judgeSurvival([{ ...ok, sampleAfter: http(503) }]).message).toMatch(/a valid request returned HTTP 503/);
+    expect(judgeSurvival([{ ...ok, answer: http(200) }]).message).toMatch(
+      /returned 200, expected an error status/,
+    );
+    expect(
+      judgeSurvival([{ ...ok, answer: http(0, { body: 'socket hang up' }), pingAfter: http(0) }])
+        .message,
+    ).toMatch(/GET \/ping returned no answer/);
+    expect(judgeSurvival([{ ...ok, sampleAfter: http(503) }]).message).toMatch(
+      /a valid request returned HTTP 503/,
+    );
   });
 
   it('prefers 4xx for bad input but accepts that a crashed answer is judged elsewhere', () => {
     const bad = { name: 'malformed', contentType: 'application/json', body: '{' };
-    const answer = (status: number) => ({ request: bad, answer: http(status), pingAfter: http(200), sampleAfter: undefined });
+    const answer = (status: number) => ({
+      request: bad,
+      answer: http(status),
+      pingAfter: http(200),
+      sampleAfter: undefined,
+    });
     expect(judgeClientError([answer(415), answer(400)]).status).toBe('pass');
     expect(judgeClientError([answer(500)]).message).toMatch(/answered 500, expected 4xx/);
     expect(judgeClientError([answer(0)]).status).toBe('pass');

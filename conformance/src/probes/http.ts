@@ -39,7 +39,12 @@ export async function exchange(url: string, request: HttpRequest): Promise<HttpE
       err.name === 'TimeoutError'
         ? `no answer within ${request.timeoutMs} ms`
         : `${err.cause?.code ?? err.name}: ${err.message}`;
-    return { status: 0, contentType: '', body: reason, durationMs: Math.round(performance.now() - started) };
+    return {
+      status: 0,
+      contentType: '',
+      body: reason,
+      durationMs: Math.round(performance.now() - started),
+    };
   } finally {
     clearTimeout(hold);
   }

@@ -38,7 +38,10 @@ export interface ServingSession {
   readyAfterMs: number | undefined;
   /** Every /ping answer seen while waiting, the last one last. */
   pings: HttpExchange[];
-  request(path: string, init: Omit<HttpRequest, 'timeoutMs'> & { timeoutMs?: number }): Promise<HttpExchange>;
+  request(
+    path: string,
+    init: Omit<HttpRequest, 'timeoutMs'> & { timeoutMs?: number },
+  ): Promise<HttpExchange>;
 }
 
 export type ImageInfo = Docker.ImageInspectInfo;
@@ -62,7 +65,8 @@ export class Probes {
   imageInfo(): Promise<ImageInfo> {
     return this.#once('image', async () => {
       const info = await inspectImage(this.docker, this.image);
-      if (!info) throw new Error(`image ${this.image} does not exist on this engine. Build it first.`);
+      if (!info)
+        throw new Error(`image ${this.image} does not exist on this engine. Build it first.`);
       return info;
     });
   }
@@ -76,7 +80,9 @@ export class Probes {
   failingTraining(): Promise<TrainingObservation> {
     return this.#once('failing-training', () => {
       const failing = this.#profile().failingHyperparameters;
-      return failing ? this.#train(failing, false) : this.#train(this.#profile().hyperparameters, true);
+      return failing
+        ? this.#train(failing, false)
+        : this.#train(this.#profile().hyperparameters, true);
     });
   }
 
@@ -111,7 +117,10 @@ export class Probes {
     return isAbsolute(path) ? path : resolve(this.manifestDir, path);
   }
 
-  async #train(hyperparameters: Record<string, string>, dropChannels: boolean): Promise<TrainingObservation> {
+  async #train(
+    hyperparameters: Record<string, string>,
+    dropChannels: boolean,
+  ): Promise<TrainingObservation> {
     const profile = this.#profile();
     const channels = dropChannels ? {} : profile.channels;
     const host = `algo-1-${randomSuffix()}`;
@@ -119,7 +128,9 @@ export class Probes {
       hyperparameters,
       inputDataConfig: inputDataConfig(channels),
       resourceConfig: resourceConfig(host, [host], 'full'),
-      channels: Object.fromEntries(Object.entries(channels).map(([name, c]) => [name, this.#resolve(c.source)])),
+      channels: Object.fromEntries(
+        Object.entries(channels).map(([name, c]) => [name, this.#resolve(c.source)]),
+      ),
     });
     this.#disposers.push(() => tree.dispose());
     const fault = dropChannels
@@ -170,7 +181,10 @@ export class Probes {
     if (serving && serving.model !== 'training') return this.#resolve(serving.model);
     const run = await this.training();
     if (run.startError || run.exitCode !== 0 || run.modelFiles.length === 0 || !run.modelDir) {
-      throw new BlockedError('train.model.written', 'serving needs the model of a successful training run');
+      throw new BlockedError(
+        'train.model.written',
+        'serving needs the model of a successful training run',
+      );
     }
     return run.modelDir;
   }
@@ -229,7 +243,9 @@ export async function pollUntilHealthy(
 }
 
 async function withSizes(dir: string, files: string[]): Promise<{ path: string; size: number }[]> {
-  return Promise.all(files.map(async (path) => ({ path, size: (await stat(join(dir, path))).size })));
+  return Promise.all(
+    files.map(async (path) => ({ path, size: (await stat(join(dir, path))).size })),
+  );
 }
 
 function randomSuffix(): string {

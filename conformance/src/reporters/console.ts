@@ -11,7 +11,10 @@ const LABEL: Record<CheckResult['status'], string> = {
 
 /** One line per check as it finishes: "  FAIL  serve.ping.ok [I5] must  message". */
 export function formatResult(result: CheckResult): string {
-  const label = result.status === 'fail' && result.level === 'should' ? paint(33, 'WARN') : LABEL[result.status];
+  const label =
+    result.status === 'fail' && result.level === 'should'
+      ? paint(33, 'WARN')
+      : LABEL[result.status];
   const head = `  ${label}  ${result.id} [${result.source}] ${result.level}`;
   const [first, ...rest] = result.message.split('\n');
   const lines = [`${head}  ${first}`, ...rest.map((l) => `        ${l}`)];

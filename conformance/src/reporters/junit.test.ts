@@ -4,10 +4,48 @@ import { summarize } from '../report.ts';
 import { toJUnit } from './junit.ts';
 
 const results: SuiteReport['results'] = [
-  { id: 'serve.ping.ok', title: 't', source: 'I5', level: 'must', profile: 'serving', status: 'fail', message: 'GET /ping returned <503> & "x"\nlogs', hint: 'fix', durationMs: 1500 },
-  { id: 'serve.bad-input.client-error', title: 't', source: 'S9', level: 'should', profile: 'serving', status: 'fail', message: 'answered 500', hint: 'h', durationMs: 1 },
-  { id: 'train.metrics.regex', title: 't', source: 'T22', level: 'must', profile: 'training', status: 'skip', message: 'no metrics', durationMs: 0 },
-  { id: 'train.invocation', title: 't', source: 'T1', level: 'must', profile: 'training', status: 'pass', message: 'ok\u0007', durationMs: 2 },
+  {
+    id: 'serve.ping.ok',
+    title: 't',
+    source: 'I5',
+    level: 'must',
+    profile: 'serving',
+    status: 'fail',
+    message: 'GET /ping returned <503> & "x"\nlogs',
+    hint: 'fix',
+    durationMs: 1500,
+  },
+  {
+    id: 'serve.bad-input.client-error',
+    title: 't',
+    source: 'S9',
+    level: 'should',
+    profile: 'serving',
+    status: 'fail',
+    message: 'answered 500',
+    hint: 'h',
+    durationMs: 1,
+  },
+  {
+    id: 'train.metrics.regex',
+    title: 't',
+    source: 'T22',
+    level: 'must',
+    profile: 'training',
+    status: 'skip',
+    message: 'no metrics',
+    durationMs: 0,
+  },
+  {
+    id: 'train.invocation',
+    title: 't',
+    source: 'T1',
+    level: 'must',
+    profile: 'training',
+    status: 'pass',
+    message: 'ok\u0007',
+    durationMs: 2,
+  },
 ];
 const report: SuiteReport = {
   suite: { name: 'sagemaker-conformance', version: '0.1.0' },
@@ -26,8 +64,16 @@ describe('toJUnit', () => {
   const xml = toJUnit([report]);
 
   it('counts only must-level failures as failures', () => {
-    expect(report.summary).toEqual({ passed: 1, failed: 2, skipped: 1, mustFailed: 1, shouldFailed: 1 });
-    expect(xml).toContain('<testsuite name="node" tests="4" failures="1" errors="0" skipped="1" time="2.000"');
+    expect(report.summary).toEqual({
+      passed: 1,
+      failed: 2,
+      skipped: 1,
+      mustFailed: 1,
+      shouldFailed: 1,
+    });
+    expect(xml).toContain(
+      '<testsuite name="node" tests="4" failures="1" errors="0" skipped="1" time="2.000"',
+    );
   });
 
   it('escapes XML and drops control characters', () => {

@@ -33,9 +33,13 @@ export function toJUnit(reports: SuiteReport[]): string {
       } else if (r.status === 'skip') {
         lines.push(`${open}><skipped message="${escape(r.message)}"/></testcase>`);
       } else if (r.level === 'should') {
-        lines.push(`${open}><system-out>${escape(`WARNING (should): ${r.message}\nhint: ${r.hint ?? ''}`)}</system-out></testcase>`);
+        lines.push(
+          `${open}><system-out>${escape(`WARNING (should): ${r.message}\nhint: ${r.hint ?? ''}`)}</system-out></testcase>`,
+        );
       } else {
-        lines.push(`${open}><failure message="${escape(r.message.split('\n')[0] ?? '')}" type="${r.level}">${escape(`${r.message}\nhint: ${r.hint ?? ''}`)}</failure></testcase>`);
+        lines.push(
+          `${open}><failure message="${escape(r.message.split('\n')[0] ?? '')}" type="${r.level}">${escape(`${r.message}\nhint: ${r.hint ?? ''}`)}</failure></testcase>`,
+        );
       }
     }
     lines.push('  </testsuite>');

@@ -20,14 +20,20 @@ export function resourceConfig(
     current_instance_type: 'ml.m5.large',
     current_group_name: 'homogeneousCluster',
     instance_groups: [
-      { instance_group_name: 'homogeneousCluster', instance_type: 'ml.m5.large', hosts: [...hosts].reverse() },
+      {
+        instance_group_name: 'homogeneousCluster',
+        instance_type: 'ml.m5.large',
+        hosts: [...hosts].reverse(),
+      },
     ],
     topology: null,
   };
 }
 
 /** inputdataconfig.json for File-mode channels (T11). */
-export function inputDataConfig(channels: Record<string, { contentType?: string }>): InputDataConfig {
+export function inputDataConfig(
+  channels: Record<string, { contentType?: string }>,
+): InputDataConfig {
   const config: InputDataConfig = {};
   for (const [name, { contentType }] of Object.entries(channels)) {
     config[name] = {

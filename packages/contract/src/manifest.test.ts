@@ -31,7 +31,9 @@ describe('parseManifest', () => {
   });
 
   it('names the field and the fix for an unknown field', () => {
-    expect(() => parseManifest({ ...minimal, verison: '1' })).toThrow(/unknown field "verison"\. Remove it/);
+    expect(() => parseManifest({ ...minimal, verison: '1' })).toThrow(
+      /unknown field "verison"\. Remove it/,
+    );
   });
 
   it('names a missing field', () => {
@@ -44,7 +46,9 @@ describe('parseManifest', () => {
   it('rejects numeric hyperparameters, since SageMaker only sends strings', () => {
     const bad = structuredClone(minimal) as Record<string, any>;
     bad.conformance.training.hyperparameters = { epochs: 3 };
-    expect(() => parseManifest(bad)).toThrow(/conformance\.training\.hyperparameters\.epochs: must be string/);
+    expect(() => parseManifest(bad)).toThrow(
+      /conformance\.training\.hyperparameters\.epochs: must be string/,
+    );
   });
 
   it('rejects a serving capability without sample requests', () => {
@@ -54,6 +58,8 @@ describe('parseManifest', () => {
   });
 
   it('rejects a non-semver version', () => {
-    expect(() => parseManifest({ ...minimal, version: 'v1' })).toThrow(/version: must match pattern/);
+    expect(() => parseManifest({ ...minimal, version: 'v1' })).toThrow(
+      /version: must match pattern/,
+    );
   });
 });

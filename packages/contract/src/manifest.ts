@@ -14,7 +14,9 @@ export class ManifestError extends Error {
     readonly file: string,
     readonly problems: string[],
   ) {
-    super(`${file} is not a valid template manifest:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `${file} is not a valid template manifest:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ManifestError';
   }
 }
@@ -43,19 +45,28 @@ export function describeSchemaErrors(errors: ErrorObject[] | null | undefined): 
 /** Validates a parsed manifest, fills in every default, and returns it typed. */
 export function parseManifest(value: unknown, file = 'template.json'): TemplateManifest {
   const copy = structuredClone(value);
-  if (!validateTemplate(copy)) throw new ManifestError(file, describeSchemaErrors(validateTemplate.errors));
+  if (!validateTemplate(copy))
+    throw new ManifestError(file, describeSchemaErrors(validateTemplate.errors));
   const manifest = copy as TemplateManifest;
   if (manifest.conformance.serving && !manifest.capabilities.serve) {
-    throw new ManifestError(file, ['conformance.serving: given, but capabilities.serve is false. Set capabilities.serve to true or remove conformance.serving.']);
+    throw new ManifestError(file, [
+      'conformance.serving: given, but capabilities.serve is false. Set capabilities.serve to true or remove conformance.serving.',
+    ]);
   }
   if (manifest.capabilities.serve && !manifest.conformance.serving) {
-    throw new ManifestError(file, ['conformance.serving: missing, but capabilities.serve is true. Add sample requests so the suite can check serving.']);
+    throw new ManifestError(file, [
+      'conformance.serving: missing, but capabilities.serve is true. Add sample requests so the suite can check serving.',
+    ]);
   }
   if (manifest.capabilities.train && !manifest.conformance.training) {
-    throw new ManifestError(file, ['conformance.training: missing, but capabilities.train is true. Add sample channels so the suite can check training.']);
+    throw new ManifestError(file, [
+      'conformance.training: missing, but capabilities.train is true. Add sample channels so the suite can check training.',
+    ]);
   }
   if (manifest.conformance.serving?.model === 'training' && !manifest.capabilities.train) {
-    throw new ManifestError(file, ['conformance.serving.model: "training" needs capabilities.train. Point it at a model folder instead.']);
+    throw new ManifestError(file, [
+      'conformance.serving.model: "training" needs capabilities.train. Point it at a model folder instead.',
+    ]);
   }
   return manifest;
 }
@@ -65,7 +76,9 @@ export async function loadManifest(file: string): Promise<TemplateManifest> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ManifestError(file, [`cannot be read (${(error as Error).message}). Check the path.`]);
+    throw new ManifestError(file, [
+      `cannot be read (${(error as Error).message}). Check the path.`,
+    ]);
   }
   let value: unknown;
   try {

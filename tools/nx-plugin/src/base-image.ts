@@ -13,7 +13,9 @@ export interface ResolvedBase {
 
 export function baseMode(value = process.env.SAGEMAKER_TEMPLATES_BASE ?? 'auto'): BaseMode {
   if (value === 'upstream' || value === 'offline' || value === 'auto') return value;
-  throw new Error(`SAGEMAKER_TEMPLATES_BASE=${JSON.stringify(value)} is not valid. Use upstream (the real base, default for users), offline (the locally made stand-in) or auto.`);
+  throw new Error(
+    `SAGEMAKER_TEMPLATES_BASE=${JSON.stringify(value)} is not valid. Use upstream (the real base, default for users), offline (the locally made stand-in) or auto.`,
+  );
 }
 
 /**
@@ -21,11 +23,18 @@ export function baseMode(value = process.env.SAGEMAKER_TEMPLATES_BASE ?? 'auto')
  * locally made stand-in, and `auto` the upstream base when it is here or can be pulled, else the
  * stand-in, said loudly, since an image on a stand-in base must not be pushed by mistake.
  */
-export async function resolveBase(docker: Docker, manifest: TemplateManifest, mode: BaseMode): Promise<ResolvedBase> {
+export async function resolveBase(
+  docker: Docker,
+  manifest: TemplateManifest,
+  mode: BaseMode,
+): Promise<ResolvedBase> {
   const { upstream, offline } = manifest.base;
   const makeOffline = 'Make it with `bash tools/machine/make-base-images.sh`.';
   if (mode === 'offline') {
-    if (!offline) throw new Error(`template.json declares no base.offline stand-in for ${upstream}. Add one, or build with SAGEMAKER_TEMPLATES_BASE=upstream.`);
+    if (!offline)
+      throw new Error(
+        `template.json declares no base.offline stand-in for ${upstream}. Add one, or build with SAGEMAKER_TEMPLATES_BASE=upstream.`,
+      );
     const info = await inspectImage(docker, offline);
     if (!info) throw new Error(`the offline base ${offline} is not on this engine. ${makeOffline}`);
     return { ref: offline, id: info.Id, kind: 'offline' };
@@ -40,17 +49,28 @@ export async function resolveBase(docker: Docker, manifest: TemplateManifest, mo
   if (mode === 'auto' && offline) {
     const info = await inspectImage(docker, offline);
     if (info) {
-      return { ref: offline, id: info.Id, kind: 'offline', note: `upstream base ${upstream} could not be pulled (${pullError}); building on the offline stand-in ${offline}. Set SAGEMAKER_TEMPLATES_BASE=upstream to require the real base.` };
+      return {
+        ref: offline,
+        id: info.Id,
+        kind: 'offline',
+        note: `upstream base ${upstream} could not be pulled (${pullError}); building on the offline stand-in ${offline}. Set SAGEMAKER_TEMPLATES_BASE=upstream to require the real base.`,
+      };
     }
   }
-  const hint = offline ? ` or use the offline stand-in (${makeOffline.slice(0, -1)}, then set SAGEMAKER_TEMPLATES_BASE=offline)` : '';
-  throw new Error(`the base image ${upstream} is not on this engine and could not be pulled (${pullError}). Log in to its registry${hint}.`);
+  const hint = offline
+    ? ` or use the offline stand-in (${makeOffline.slice(0, -1)}, then set SAGEMAKER_TEMPLATES_BASE=offline)`
+    : '';
+  throw new Error(
+    `the base image ${upstream} is not on this engine and could not be pulled (${pullError}). Log in to its registry${hint}.`,
+  );
 }
 
 async function pull(docker: Docker, ref: string): Promise<string | undefined> {
   try {
     const stream = await docker.pull(ref);
-    await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
+    );
     return undefined;
   } catch (error) {
     return (error as Error).message.split('\n')[0];

@@ -1,7 +1,13 @@
 import { access } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { loadManifest, ManifestError } from '@sagemaker-templates/contract';
-import { assertEngineAnswers, buildImage, connectEngine, contentHash, inspectImage } from '@sagemaker-templates/engine';
+import {
+  assertEngineAnswers,
+  buildImage,
+  connectEngine,
+  contentHash,
+  inspectImage,
+} from '@sagemaker-templates/engine';
 import { baseMode, resolveBase } from './base-image.ts';
 
 export class TemplateBuildError extends Error {
@@ -27,13 +33,18 @@ export const imageRepository = (name: string) => `sagemaker-templates/${name}`;
  * Builds templates/<name> into sagemaker-templates/<name>:<content hash> and moves the :dev tag to it.
  * Unchanged inputs (files, base image id, build args) mean no build at all.
  */
-export async function buildTemplate(root: string, options: { quiet?: boolean } = {}): Promise<BuiltTemplate> {
+export async function buildTemplate(
+  root: string,
+  options: { quiet?: boolean } = {},
+): Promise<BuiltTemplate> {
   const name = basename(resolve(root));
   const log = (line: string) => {
     if (!options.quiet) console.log(`[${name}:build] ${line}`);
   };
   if (!IMAGE_NAME.test(name)) {
-    throw new TemplateBuildError(`the folder name "${name}" cannot name a Docker image. Rename the folder to lowercase letters, digits, '.', '_' or '-'.`);
+    throw new TemplateBuildError(
+      `the folder name "${name}" cannot name a Docker image. Rename the folder to lowercase letters, digits, '.', '_' or '-'.`,
+    );
   }
   const manifestPath = join(root, 'template.json');
   let manifest;
@@ -44,7 +55,9 @@ export async function buildTemplate(root: string, options: { quiet?: boolean } =
     throw error;
   }
   await access(join(root, 'Dockerfile')).catch(() => {
-    throw new TemplateBuildError(`${join(root, 'Dockerfile')} is missing. Every template needs a Dockerfile that takes ARG BASE_IMAGE.`);
+    throw new TemplateBuildError(
+      `${join(root, 'Dockerfile')} is missing. Every template needs a Dockerfile that takes ARG BASE_IMAGE.`,
+    );
   });
   const docker = connectEngine();
   await assertEngineAnswers(docker);
@@ -90,6 +103,8 @@ export async function buildTemplate(root: string, options: { quiet?: boolean } =
   }
   const info = await inspectImage(docker, image);
   const sizeMb = info ? (info.Size / 1e6).toFixed(1) : '?';
-  log(`built ${image} (${result.imageId.slice(7, 19)}, ${sizeMb} MB) in ${(result.durationMs / 1000).toFixed(1)} s${result.cached ? ', every step from the layer cache' : ''}`);
+  log(
+    `built ${image} (${result.imageId.slice(7, 19)}, ${sizeMb} MB) in ${(result.durationMs / 1000).toFixed(1)} s${result.cached ? ', every step from the layer cache' : ''}`,
+  );
   return { name, image, devTag, imageId: result.imageId, built: true, baseKind: base.kind };
 }

@@ -5,8 +5,14 @@ describe('nx plugin', () => {
   it('infers a project per template folder, named after the folder', async () => {
     const [pattern, create] = createNodesV2;
     expect(pattern).toBe('templates/*/template.json');
-    const results = await create(['templates/node/template.json', 'templates/my-algo/template.json'], undefined, {} as never);
-    expect(results.map(([file, r]) => [file, Object.values(r.projects ?? {}).map((p) => p.name)])).toEqual([
+    const results = await create(
+      ['templates/node/template.json', 'templates/my-algo/template.json'],
+      undefined,
+      {} as never,
+    );
+    expect(
+      results.map(([file, r]) => [file, Object.values(r.projects ?? {}).map((p) => p.name)]),
+    ).toEqual([
       ['templates/node/template.json', ['node']],
       ['templates/my-algo/template.json', ['my-algo']],
     ]);
@@ -18,6 +24,8 @@ describe('nx plugin', () => {
     expect(project.targets.conformance.dependsOn).toEqual(['build']);
     expect(project.targets.build.cache).toBe(false);
     expect(project.targets.conformance.cache).toBe(false);
-    expect(project.targets.build.options.command).toBe('npx --no-install tsx tools/nx-plugin/src/run-target.ts build templates/my-algo');
+    expect(project.targets.build.options.command).toBe(
+      'npx --no-install tsx tools/nx-plugin/src/run-target.ts build templates/my-algo',
+    );
   });
 });

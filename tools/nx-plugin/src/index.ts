@@ -23,7 +23,11 @@ const IMAGE_INPUTS = ['{projectRoot}/**/*', { env: 'SAGEMAKER_TEMPLATES_BASE' }]
 
 export function templateProject(root: string) {
   const name = basename(root);
-  const target = (command: string, description: string, extra: Partial<TargetConfiguration> = {}): TargetConfiguration => ({
+  const target = (
+    command: string,
+    description: string,
+    extra: Partial<TargetConfiguration> = {},
+  ): TargetConfiguration => ({
     executor: 'nx:run-commands',
     options: { command: `${RUN} ${command} ${root}`, cwd: '{workspaceRoot}' },
     cache: false,
@@ -36,8 +40,16 @@ export function templateProject(root: string) {
     projectType: 'application' as const,
     tags: ['sagemaker-template'],
     targets: {
-      build: target('build', `Build the image sagemaker-templates/${name} (skipped when its inputs are unchanged)`, { inputs: IMAGE_INPUTS }),
-      conformance: target('conformance', `Check the image against the SageMaker container contract`, { dependsOn: ['build'] }),
+      build: target(
+        'build',
+        `Build the image sagemaker-templates/${name} (skipped when its inputs are unchanged)`,
+        { inputs: IMAGE_INPUTS },
+      ),
+      conformance: target(
+        'conformance',
+        `Check the image against the SageMaker container contract`,
+        { dependsOn: ['build'] },
+      ),
     },
   };
 }

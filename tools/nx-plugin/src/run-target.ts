@@ -6,7 +6,9 @@ import { checkTemplate } from './check-template.ts';
 async function main(argv: string[]): Promise<number> {
   const [target, root, ...rest] = argv;
   if (!target || !root || !['build', 'conformance'].includes(target)) {
-    console.error('usage: run-target.ts <build|conformance> templates/<name> [conformance options]');
+    console.error(
+      'usage: run-target.ts <build|conformance> templates/<name> [conformance options]',
+    );
     return 2;
   }
   try {

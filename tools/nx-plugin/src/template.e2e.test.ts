@@ -14,7 +14,9 @@ async function readHostOnlyCertificates(): Promise<string[]> {
   const dir = '/usr/local/share/ca-certificates';
   const files = (await readdir(dir).catch(() => [])).filter((f) => f.endsWith('.crt'));
   const bodies = await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8')));
-  return bodies.map((pem) => pem.replace(/-----[^-]+-----/g, '').replace(/\s/g, '')).filter((b) => b.length > 100);
+  return bodies
+    .map((pem) => pem.replace(/-----[^-]+-----/g, '').replace(/\s/g, ''))
+    .filter((b) => b.length > 100);
 }
 const docker = connectEngine();
 const hostCas = await readHostOnlyCertificates();
@@ -52,8 +54,14 @@ describe('templates/node through the Nx plugin', () => {
 
   it('passes every conformance check', async () => {
     const { image } = await buildTemplate(join(workspace, 'templates/node'), { quiet: true });
-    const report = await runSuite({ image, manifestPath: join(workspace, 'templates/node/template.json'), name: 'node' });
-    const failures = report.results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.message}`);
+    const report = await runSuite({
+      image,
+      manifestPath: join(workspace, 'templates/node/template.json'),
+      name: 'node',
+    });
+    const failures = report.results
+      .filter((r) => r.status === 'fail')
+      .map((r) => `${r.id}: ${r.message}`);
     expect(failures).toEqual([]);
     expect(report.ok).toBe(true);
   });
@@ -61,18 +69,41 @@ describe('templates/node through the Nx plugin', () => {
   describe('a copied template folder', () => {
     const name = `copy-e2e-${process.pid}`;
     const copy = join(workspace, 'templates', name);
-    beforeAll(() => cp(join(workspace, 'templates/node'), copy, { recursive: true, filter: (src) => !src.includes('node_modules') }));
+    beforeAll(() =>
+      cp(join(workspace, 'templates/node'), copy, {
+        recursive: true,
+        filter: (src) => !src.includes('node_modules'),
+      }),
+    );
     afterAll(async () => {
       await rm(copy, { recursive: true, force: true });
-      const images = await docker.listImages({ filters: { reference: [`sagemaker-templates/${name}`] } });
-      for (const image of images) await docker.getImage(image.Id).remove({ force: true }).catch(() => {});
+      const images = await docker.listImages({
+        filters: { reference: [`sagemaker-templates/${name}`] },
+      });
+      for (const image of images)
+        await docker
+          .getImage(image.Id)
+          .remove({ force: true })
+          .catch(() => {});
     });
 
     it('is an Nx project named after the folder that passes conformance with no edits', async () => {
-      const env = { ...process.env, NX_DAEMON: 'false', SAGEMAKER_TEMPLATES_BASE: 'offline', FORCE_COLOR: '0' };
-      const projects = await run('npx', ['--no-install', 'nx', 'show', 'projects'], { cwd: workspace, env });
+      const env = {
+        ...process.env,
+        NX_DAEMON: 'false',
+        SAGEMAKER_TEMPLATES_BASE: 'offline',
+        FORCE_COLOR: '0',
+      };
+      const projects = await run('npx', ['--no-install', 'nx', 'show', 'projects'], {
+        cwd: workspace,
+        env,
+      });
       expect(projects.stdout.split('\n')).toContain(name);
-      const result = await run('npx', ['--no-install', 'nx', 'run', `${name}:conformance`, '--outputStyle=static'], { cwd: workspace, env, maxBuffer: 64 * 1024 * 1024 });
+      const result = await run(
+        'npx',
+        ['--no-install', 'nx', 'run', `${name}:conformance`, '--outputStyle=static'],
+        { cwd: workspace, env, maxBuffer: 64 * 1024 * 1024 },
+      );
       expect(result.stdout).toContain('CONFORMS');
       expect(result.stdout).toContain(`sagemaker-templates/${name}:`);
     });

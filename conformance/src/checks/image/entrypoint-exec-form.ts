@@ -16,9 +16,12 @@ export const entrypointExecForm: Check = {
   hint: 'Write ENTRYPOINT ["executable", "arg"]: the shell form runs your program as a child of /bin/sh, which drops the `train`/`serve` argument and never forwards SIGTERM.',
   async run({ probes }) {
     const entrypoint = (await probes.imageInfo()).Config.Entrypoint as string[] | null | undefined;
-    if (!entrypoint || entrypoint.length === 0) return pass('no ENTRYPOINT: `train` and `serve` run from PATH');
+    if (!entrypoint || entrypoint.length === 0)
+      return pass('no ENTRYPOINT: `train` and `serve` run from PATH');
     if (isShellForm(entrypoint)) {
-      return fail(`ENTRYPOINT is in shell form (${JSON.stringify(entrypoint)}), expected exec form`);
+      return fail(
+        `ENTRYPOINT is in shell form (${JSON.stringify(entrypoint)}), expected exec form`,
+      );
     }
     return pass(`ENTRYPOINT is exec form: ${JSON.stringify(entrypoint)}`);
   },

@@ -6,7 +6,9 @@ const INITS = /^(tini|tini-static|docker-init|dumb-init)$/;
 /** The init program an ENTRYPOINT starts with, if it is tini or one of its kin. */
 export function initProgram(entrypoint: readonly string[] | null | undefined): string | undefined {
   if (!entrypoint || entrypoint.length === 0) return undefined;
-  const first = isShellForm(entrypoint) ? (entrypoint[2] ?? '').trim().split(/\s+/)[0] : entrypoint[0];
+  const first = isShellForm(entrypoint)
+    ? (entrypoint[2] ?? '').trim().split(/\s+/)[0]
+    : entrypoint[0];
   const name = (first ?? '').split('/').pop() ?? '';
   return INITS.test(name) ? name : undefined;
 }
@@ -21,7 +23,10 @@ export const entrypointNoTini: Check = {
   async run({ probes }) {
     const entrypoint = (await probes.imageInfo()).Config.Entrypoint as string[] | null | undefined;
     const init = initProgram(entrypoint);
-    if (init) return fail(`ENTRYPOINT starts with ${init} (${JSON.stringify(entrypoint)}), expected the algorithm itself`);
+    if (init)
+      return fail(
+        `ENTRYPOINT starts with ${init} (${JSON.stringify(entrypoint)}), expected the algorithm itself`,
+      );
     return pass('ENTRYPOINT does not use tini');
   },
 };

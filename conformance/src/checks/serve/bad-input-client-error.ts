@@ -6,9 +6,18 @@ export function judgeClientError(answers: BadInputAnswer[]): Outcome {
   const answered = answers.filter(({ answer }) => answer.status >= 300);
   const not4xx = answered.filter(({ answer }) => answer.status < 400 || answer.status >= 500);
   if (not4xx.length > 0) {
-    return fail(not4xx.map(({ request, answer }) => `[${request.name}] answered ${answer.status}, expected 4xx (400, 406, 413 or 415)`).join('; '));
+    return fail(
+      not4xx
+        .map(
+          ({ request, answer }) =>
+            `[${request.name}] answered ${answer.status}, expected 4xx (400, 406, 413 or 415)`,
+        )
+        .join('; '),
+    );
   }
-  return pass(answered.map(({ request, answer }) => `${request.name} → ${answer.status}`).join(', '));
+  return pass(
+    answered.map(({ request, answer }) => `${request.name} → ${answer.status}`).join(', '),
+  );
 }
 
 export const serveBadInputClientError: Check = {

@@ -7,13 +7,24 @@ export function judgeSurvival(answers: BadInputAnswer[]): Outcome {
   const problems: string[] = [];
   for (const { request, answer, pingAfter, sampleAfter } of answers) {
     const what = `[${request.name}] POST /invocations (${request.contentType})`;
-    if (answer.status === 0) problems.push(`${what} got ${describeStatus(answer)}, expected an error status`);
-    else if (is2xx(answer.status)) problems.push(`${what} returned ${answer.status}, expected an error status (4xx)`);
-    if (pingAfter.status !== 200) problems.push(`after ${request.name}, GET /ping returned ${describeStatus(pingAfter)}, expected 200`);
-    else if (sampleAfter && !is2xx(sampleAfter.status)) problems.push(`after ${request.name}, a valid request returned ${describeStatus(sampleAfter)}, expected 2xx`);
+    if (answer.status === 0)
+      problems.push(`${what} got ${describeStatus(answer)}, expected an error status`);
+    else if (is2xx(answer.status))
+      problems.push(`${what} returned ${answer.status}, expected an error status (4xx)`);
+    if (pingAfter.status !== 200)
+      problems.push(
+        `after ${request.name}, GET /ping returned ${describeStatus(pingAfter)}, expected 200`,
+      );
+    else if (sampleAfter && !is2xx(sampleAfter.status))
+      problems.push(
+        `after ${request.name}, a valid request returned ${describeStatus(sampleAfter)}, expected 2xx`,
+      );
   }
   if (problems.length > 0) return fail(problems.join('; '));
-  return pass(answers.map(({ request, answer }) => `${request.name} → ${answer.status}`).join(', ') + '; the server kept serving');
+  return pass(
+    answers.map(({ request, answer }) => `${request.name} → ${answer.status}`).join(', ') +
+      '; the server kept serving',
+  );
 }
 
 export const serveBadInputSurvives: Check = {

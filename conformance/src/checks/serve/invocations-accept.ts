@@ -24,15 +24,24 @@ export function satisfies(accept: string, contentType: string): boolean {
 
 export function judgeAccept(answers: { request: SampleRequest; answer: HttpExchange }[]): Outcome {
   const relevant = answers.filter(({ request, answer }) => request.accept && is2xx(answer.status));
-  const wrong = relevant.filter(({ request, answer }) => !satisfies(request.accept ?? '', answer.contentType));
+  const wrong = relevant.filter(
+    ({ request, answer }) => !satisfies(request.accept ?? '', answer.contentType),
+  );
   if (wrong.length > 0) {
     return fail(
       wrong
-        .map(({ request, answer }) => `[${request.name}] Accept: ${request.accept} was answered with Content-Type ${JSON.stringify(answer.contentType)}, expected ${request.accept}`)
+        .map(
+          ({ request, answer }) =>
+            `[${request.name}] Accept: ${request.accept} was answered with Content-Type ${JSON.stringify(answer.contentType)}, expected ${request.accept}`,
+        )
         .join('; '),
     );
   }
-  return pass(relevant.map(({ request, answer }) => `Accept ${request.accept} → ${mediaType(answer.contentType)}`).join(', '));
+  return pass(
+    relevant
+      .map(({ request, answer }) => `Accept ${request.accept} → ${mediaType(answer.contentType)}`)
+      .join(', '),
+  );
 }
 
 export const serveInvocationsAccept: Check = {
@@ -44,6 +53,8 @@ export const serveInvocationsAccept: Check = {
   hint: 'Pick the response encoding from the Accept header and set a matching Content-Type; answer 406 when you cannot produce what is asked.',
   notApplicable: (ctx) =>
     servesOnly(ctx) ??
-    (ctx.manifest.conformance.serving?.requests.some((r) => r.accept) ? undefined : 'no sample request declares an Accept header'),
+    (ctx.manifest.conformance.serving?.requests.some((r) => r.accept)
+      ? undefined
+      : 'no sample request declares an Accept header'),
   run: async (ctx) => judgeAccept(await sampleAnswers(ctx)),
 };

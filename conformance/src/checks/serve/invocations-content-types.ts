@@ -3,16 +3,28 @@ import { describeStatus, excerpt, type HttpExchange } from '../../probes/http.ts
 import type { SampleRequest } from '@sagemaker-templates/contract';
 import { is2xx, sampleAnswers, servesOnly } from './session.ts';
 
-export function judgeSampleAnswers(answers: { request: SampleRequest; answer: HttpExchange }[]): Outcome {
+export function judgeSampleAnswers(
+  answers: { request: SampleRequest; answer: HttpExchange }[],
+): Outcome {
   const failed = answers.filter(({ answer }) => !is2xx(answer.status));
   if (failed.length > 0) {
     return fail(
       failed
-        .map(({ request, answer }) => `[${request.name}] POST /invocations with Content-Type ${request.contentType} returned ${describeStatus(answer)}, expected 2xx${answer.body && answer.status ? `: ${excerpt(answer.body)}` : ''}`)
+        .map(
+          ({ request, answer }) =>
+            `[${request.name}] POST /invocations with Content-Type ${request.contentType} returned ${describeStatus(answer)}, expected 2xx${answer.body && answer.status ? `: ${excerpt(answer.body)}` : ''}`,
+        )
         .join('; '),
     );
   }
-  return pass(answers.map(({ request, answer }) => `${request.contentType} → ${answer.status} in ${answer.durationMs} ms`).join(', '));
+  return pass(
+    answers
+      .map(
+        ({ request, answer }) =>
+          `${request.contentType} → ${answer.status} in ${answer.durationMs} ms`,
+      )
+      .join(', '),
+  );
 }
 
 export const serveInvocationsContentTypes: Check = {

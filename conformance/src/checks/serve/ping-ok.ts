@@ -5,18 +5,31 @@ import { lastLines } from '../train/observation.ts';
 import { servesOnly } from './session.ts';
 
 /** Judges readiness and the follow-up pings: every one 200 and under the 2 s health-check timeout. */
-export function judgePing(readyAfterMs: number | undefined, pings: HttpExchange[], followUps: HttpExchange[], budgetSeconds: number): Outcome {
+export function judgePing(
+  readyAfterMs: number | undefined,
+  pings: HttpExchange[],
+  followUps: HttpExchange[],
+  budgetSeconds: number,
+): Outcome {
   if (readyAfterMs === undefined) {
     const last = pings.at(-1);
-    const seen = last ? `; the last answer was ${describeStatus(last)}${last.body && last.status ? `: ${excerpt(last.body)}` : ''}` : '';
-    return fail(`GET /ping never returned 200 within ${budgetSeconds} s of \`serve\` (each attempt limited to ${limits.pingTimeoutMs} ms)${seen}, expected 200`);
+    const seen = last
+      ? `; the last answer was ${describeStatus(last)}${last.body && last.status ? `: ${excerpt(last.body)}` : ''}`
+      : '';
+    return fail(
+      `GET /ping never returned 200 within ${budgetSeconds} s of \`serve\` (each attempt limited to ${limits.pingTimeoutMs} ms)${seen}, expected 200`,
+    );
   }
   const bad = followUps.find((p) => p.status !== 200 || p.durationMs >= limits.pingTimeoutMs);
   if (bad) {
-    return fail(`after the first 200, GET /ping returned ${describeStatus(bad)} in ${bad.durationMs} ms, expected 200 within ${limits.pingTimeoutMs} ms every time`);
+    return fail(
+      `after the first 200, GET /ping returned ${describeStatus(bad)} in ${bad.durationMs} ms, expected 200 within ${limits.pingTimeoutMs} ms every time`,
+    );
   }
   const slowest = Math.max(...followUps.map((p) => p.durationMs));
-  return pass(`GET /ping returned 200 ${readyAfterMs} ms after start; ${followUps.length} more pings all 200, slowest ${slowest} ms`);
+  return pass(
+    `GET /ping returned 200 ${readyAfterMs} ms after start; ${followUps.length} more pings all 200, slowest ${slowest} ms`,
+  );
 }
 
 export const servePingOk: Check = {
@@ -31,9 +44,15 @@ export const servePingOk: Check = {
     const session = await ctx.probes.serving();
     const followUps: HttpExchange[] = [];
     if (session.readyAfterMs !== undefined) {
-      for (let i = 0; i < 5; i++) followUps.push(await session.request('/ping', { timeoutMs: limits.pingTimeoutMs }));
+      for (let i = 0; i < 5; i++)
+        followUps.push(await session.request('/ping', { timeoutMs: limits.pingTimeoutMs }));
     }
-    const outcome = judgePing(session.readyAfterMs, session.pings, followUps, ctx.manifest.budgets.startupSeconds);
+    const outcome = judgePing(
+      session.readyAfterMs,
+      session.pings,
+      followUps,
+      ctx.manifest.budgets.startupSeconds,
+    );
     if (outcome.status === 'fail') {
       const logs = lastLines(await session.container.logs());
       if (logs) outcome.message += `. Last log lines:\n${logs}`;

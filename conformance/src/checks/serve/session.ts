@@ -25,10 +25,17 @@ export async function requestBody(ctx: CheckContext, request: SampleRequest): Pr
   return readFile(isAbsolute(file) ? file : resolve(ctx.manifestDir, file), 'utf8');
 }
 
-export async function invoke(ctx: CheckContext, session: Session, request: SampleRequest): Promise<HttpExchange> {
+export async function invoke(
+  ctx: CheckContext,
+  session: Session,
+  request: SampleRequest,
+): Promise<HttpExchange> {
   return session.request('/invocations', {
     method: 'POST',
-    headers: { 'Content-Type': request.contentType, ...(request.accept ? { Accept: request.accept } : {}) },
+    headers: {
+      'Content-Type': request.contentType,
+      ...(request.accept ? { Accept: request.accept } : {}),
+    },
     body: await requestBody(ctx, request),
   });
 }
@@ -45,7 +52,9 @@ export function once<T>(ctx: CheckContext, key: string, make: () => Promise<T>):
 }
 
 /** The manifest's valid sample requests, each sent once, in order. */
-export function sampleAnswers(ctx: CheckContext): Promise<{ request: SampleRequest; answer: HttpExchange }[]> {
+export function sampleAnswers(
+  ctx: CheckContext,
+): Promise<{ request: SampleRequest; answer: HttpExchange }[]> {
   return once(ctx, 'samples', async () => {
     const session = await readySession(ctx);
     const answers = [];
@@ -71,10 +80,16 @@ export function badInputAnswers(ctx: CheckContext): Promise<BadInputAnswer[]> {
     const serving = ctx.manifest.conformance.serving;
     // Health after bad input is judged with a request known to work, so one broken content type
     // is not mistaken for a dead server.
-    const firstSample = (await sampleAnswers(ctx)).find(({ answer }) => is2xx(answer.status))?.request;
+    const firstSample = (await sampleAnswers(ctx)).find(({ answer }) =>
+      is2xx(answer.status),
+    )?.request;
     const bad: SampleRequest[] = [
       ...(serving?.badRequests ?? []),
-      { name: 'unsupported-content-type', contentType: UNSUPPORTED_CONTENT_TYPE, body: 'conformance' },
+      {
+        name: 'unsupported-content-type',
+        contentType: UNSUPPORTED_CONTENT_TYPE,
+        body: 'conformance',
+      },
     ];
     const answers: BadInputAnswer[] = [];
     for (const request of bad) {
@@ -88,6 +103,8 @@ export function badInputAnswers(ctx: CheckContext): Promise<BadInputAnswer[]> {
 }
 
 export const servesOnly = ({ manifest }: CheckContext): string | undefined =>
-  manifest.capabilities.serve ? undefined : 'the image does not serve (capabilities.serve is false)';
+  manifest.capabilities.serve
+    ? undefined
+    : 'the image does not serve (capabilities.serve is false)';
 
 export const is2xx = (status: number): boolean => status >= 200 && status < 300;

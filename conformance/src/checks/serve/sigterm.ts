@@ -21,7 +21,9 @@ export const serveSigterm: Check = {
     const exit = await session.container.waitForExit(limits.servingSigtermGraceMs);
     const afterMs = Math.round(performance.now() - signalled);
     if (exit.timedOut) {
-      return fail(`the serving container was still running ${limits.servingSigtermGraceMs / 1000} s after SIGTERM, expected it to exit`);
+      return fail(
+        `the serving container was still running ${limits.servingSigtermGraceMs / 1000} s after SIGTERM, expected it to exit`,
+      );
     }
     return pass(`exited ${exit.exitCode} ${afterMs} ms after SIGTERM`);
   },

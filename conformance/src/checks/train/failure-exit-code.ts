@@ -5,8 +5,15 @@ import { describeExit, requireStarted, withLogs } from './observation.ts';
 export function judgeFailureExit(run: TrainingObservation): Outcome {
   requireStarted(run);
   const fault = run.fault ?? 'an injected fault';
-  if (run.timedOut) return fail(withLogs(`a run with ${fault} was ${describeExit(run)}, expected a prompt non-zero exit`, run));
-  if (run.exitCode === 0) return fail(withLogs(`a run with ${fault} exited 0, expected a non-zero exit code`, run));
+  if (run.timedOut)
+    return fail(
+      withLogs(
+        `a run with ${fault} was ${describeExit(run)}, expected a prompt non-zero exit`,
+        run,
+      ),
+    );
+  if (run.exitCode === 0)
+    return fail(withLogs(`a run with ${fault} exited 0, expected a non-zero exit code`, run));
   return pass(`a run with ${fault} failed as it should (${describeExit(run)})`);
 }
 
@@ -17,6 +24,7 @@ export const trainFailureExitCode: Check = {
   level: 'must',
   profile: 'training',
   hint: 'Exit with a non-zero code when training fails; exit 0 makes SageMaker report the job Completed with a broken model.',
-  notApplicable: ({ manifest }) => (manifest.capabilities.train ? undefined : 'the image does not train'),
+  notApplicable: ({ manifest }) =>
+    manifest.capabilities.train ? undefined : 'the image does not train',
   run: async ({ probes }) => judgeFailureExit(await probes.failingTraining()),
 };

@@ -8,7 +8,12 @@ export function judgeInvocation(run: TrainingObservation): Outcome {
     return fail(`\`docker run IMAGE train\` could not start the container: ${run.startError}`);
   }
   if (run.exitCode === 126 || run.exitCode === 127) {
-    return fail(withLogs(`\`docker run IMAGE train\` exited ${run.exitCode}: \`train\` was not found or is not executable`, run));
+    return fail(
+      withLogs(
+        `\`docker run IMAGE train\` exited ${run.exitCode}: \`train\` was not found or is not executable`,
+        run,
+      ),
+    );
   }
   return pass(`\`docker run IMAGE train\` started the training program (${describeExit(run)})`);
 }
@@ -20,6 +25,9 @@ export const trainInvocation: Check = {
   level: 'must',
   profile: 'training',
   hint: 'Either an exec-form ENTRYPOINT that accepts `train` as its first argument, or an executable named `train` on PATH (no ENTRYPOINT).',
-  notApplicable: ({ manifest }) => (manifest.capabilities.train ? undefined : 'the image does not train (capabilities.train is false)'),
+  notApplicable: ({ manifest }) =>
+    manifest.capabilities.train
+      ? undefined
+      : 'the image does not train (capabilities.train is false)',
   run: async ({ probes }) => judgeInvocation(await probes.training()),
 };

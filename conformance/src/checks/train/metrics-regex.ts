@@ -4,21 +4,32 @@ import type { TrainingObservation } from '../../probes/probes.ts';
 import { requireStarted, withLogs } from './observation.ts';
 
 /** Applies each MetricDefinitions regex to the logs as SageMaker does: the first group is the value. */
-export function captureMetrics(logs: string, metrics: MetricDefinition[]): { name: string; value?: number; problem?: string }[] {
+export function captureMetrics(
+  logs: string,
+  metrics: MetricDefinition[],
+): { name: string; value?: number; problem?: string }[] {
   return metrics.map(({ name, regex }) => {
     let pattern: RegExp;
     try {
       pattern = new RegExp(regex);
     } catch (error) {
-      return { name, problem: `regex ${JSON.stringify(regex)} does not compile (${(error as Error).message})` };
+      return {
+        name,
+        problem: `regex ${JSON.stringify(regex)} does not compile (${(error as Error).message})`,
+      };
     }
     const values = logs
       .split('\n')
       .map((line) => pattern.exec(line)?.[1])
       .filter((v): v is string => v !== undefined);
-    if (values.length === 0) return { name, problem: `regex ${JSON.stringify(regex)} matched no log line` };
+    if (values.length === 0)
+      return { name, problem: `regex ${JSON.stringify(regex)} matched no log line` };
     const value = Number(values.at(-1));
-    if (!Number.isFinite(value)) return { name, problem: `regex ${JSON.stringify(regex)} captured ${JSON.stringify(values.at(-1))}, not a number` };
+    if (!Number.isFinite(value))
+      return {
+        name,
+        problem: `regex ${JSON.stringify(regex)} captured ${JSON.stringify(values.at(-1))}, not a number`,
+      };
     return { name, value };
   });
 }
@@ -46,5 +57,6 @@ export const trainMetricsRegex: Check = {
       : (manifest.conformance.training?.metrics.length ?? 0) === 0
         ? 'the manifest declares no metrics (conformance.training.metrics)'
         : undefined,
-  run: async ({ probes, manifest }) => judgeMetrics(await probes.training(), manifest.conformance.training?.metrics ?? []),
+  run: async ({ probes, manifest }) =>
+    judgeMetrics(await probes.training(), manifest.conformance.training?.metrics ?? []),
 };

@@ -7,11 +7,22 @@ export function judgeModelWritten(run: TrainingObservation): Outcome {
   requireSuccess(run);
   const nonEmpty = run.modelFiles.filter((f) => f.size > 0);
   if (nonEmpty.length === 0) {
-    const what = run.modelFiles.length === 0 ? 'no files' : `${run.modelFiles.length} empty file(s)`;
-    return fail(withLogs(`${paths.model} holds ${what} after a successful run, expected the model artifacts`, run));
+    const what =
+      run.modelFiles.length === 0 ? 'no files' : `${run.modelFiles.length} empty file(s)`;
+    return fail(
+      withLogs(
+        `${paths.model} holds ${what} after a successful run, expected the model artifacts`,
+        run,
+      ),
+    );
   }
   const bytes = nonEmpty.reduce((sum, f) => sum + f.size, 0);
-  return pass(`${paths.model} holds ${nonEmpty.length} file(s), ${bytes} bytes (${nonEmpty.slice(0, 3).map((f) => f.path).join(', ')})`);
+  return pass(
+    `${paths.model} holds ${nonEmpty.length} file(s), ${bytes} bytes (${nonEmpty
+      .slice(0, 3)
+      .map((f) => f.path)
+      .join(', ')})`,
+  );
 }
 
 export const trainModelWritten: Check = {
@@ -21,6 +32,7 @@ export const trainModelWritten: Check = {
   level: 'must',
   profile: 'training',
   hint: 'Write the trained model under /opt/ml/model: SageMaker tars exactly that folder into model.tar.gz; anything elsewhere is lost.',
-  notApplicable: ({ manifest }) => (manifest.capabilities.train ? undefined : 'the image does not train'),
+  notApplicable: ({ manifest }) =>
+    manifest.capabilities.train ? undefined : 'the image does not train',
   run: async ({ probes }) => judgeModelWritten(await probes.training()),
 };

@@ -4,7 +4,10 @@ import type { TrainingObservation } from '../../probes/probes.ts';
 /** The last `count` non-empty log lines, indented, for messages. */
 export function lastLines(logs: string, count = 10): string {
   const lines = logs.split('\n').filter((l) => l.trim() !== '');
-  return lines.slice(-count).map((l) => `    | ${l}`).join('\n');
+  return lines
+    .slice(-count)
+    .map((l) => `    | ${l}`)
+    .join('\n');
 }
 
 /** A short description of how a run ended: "exit 1 after 812 ms". */
@@ -16,18 +19,24 @@ export function describeExit(run: TrainingObservation): string {
 
 /** Throws BlockedError unless the container at least started. */
 export function requireStarted(run: TrainingObservation): void {
-  if (run.startError) throw new BlockedError('train.invocation', 'the training container did not start');
+  if (run.startError)
+    throw new BlockedError('train.invocation', 'the training container did not start');
 }
 
 /** Throws BlockedError unless the run exited 0. */
 export function requireSuccess(run: TrainingObservation): void {
   requireStarted(run);
   if (run.timedOut || run.exitCode !== 0) {
-    throw new BlockedError('train.exit.success', `the sample training run did not succeed (${describeExit(run)})`);
+    throw new BlockedError(
+      'train.exit.success',
+      `the sample training run did not succeed (${describeExit(run)})`,
+    );
   }
 }
 
 export function withLogs(message: string, run: TrainingObservation): string {
   const tail = lastLines(run.logs);
-  return tail ? `${message}. Last log lines:\n${tail}` : `${message}. The container printed nothing.`;
+  return tail
+    ? `${message}. Last log lines:\n${tail}`
+    : `${message}. The container printed nothing.`;
 }
