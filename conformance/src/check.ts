@@ -4,7 +4,7 @@ import type { Probes } from './probes/probes.ts';
 export type Level = 'must' | 'should';
 export type Profile = 'image' | 'training' | 'serving';
 export type Status = 'pass' | 'fail' | 'skip';
-export type Phase = 'observe' | 'disturb' | 'consume';
+export type Phase = 'observe' | 'load' | 'disturb' | 'consume';
 
 /** What a check found. `message` reads "expected ..., got ..."; `hint` says what to change. */
 export interface Outcome {
@@ -36,8 +36,9 @@ export interface Check {
   hint: string;
   /**
    * When the check runs, since checks share containers: `observe` (default) checks run first and
-   * concurrently; `disturb` checks (bad input, which may crash a server) run after them; `consume`
-   * checks (SIGTERM) run last, one at a time.
+   * concurrently; then `load` checks (large or parallel requests), one at a time;
+   * then `disturb` checks (bad input, which may crash a server); `consume` checks (SIGTERM) last,
+   * one at a time.
    */
   phase?: Phase;
   /** Undefined when the check applies; otherwise why it does not (reported as skip). */

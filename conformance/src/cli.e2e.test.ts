@@ -8,6 +8,7 @@ import { buildImage, connectEngine, inspectImage } from '@sagemaker-templates/en
 import { loadManifest } from '@sagemaker-templates/contract';
 import { FIXTURE_MANIFEST, FIXTURES_DIR, fixtureDockerfile, fixtureImage } from './fixtures.ts';
 import type { SuiteReport } from './report.ts';
+import { checks } from './checks/index.ts';
 
 const bin = join(import.meta.dirname, '../bin/sagemaker-conformance.js');
 const docker = connectEngine();
@@ -58,9 +59,9 @@ describe('sagemaker-conformance CLI', () => {
     expect(run.stdout).toContain('CONFORMS  good');
     const report = JSON.parse(await readFile(join(reportDir, 'good.json'), 'utf8')) as SuiteReport;
     expect(report.ok).toBe(true);
-    expect(report.results).toHaveLength(14);
+    expect(report.results).toHaveLength(checks.length);
     expect(await readFile(join(reportDir, 'good.junit.xml'), 'utf8')).toMatch(
-      /<testsuite name="good" tests="14" failures="0"/,
+      new RegExp(`<testsuite name="good" tests="${checks.length}" failures="0"`),
     );
   });
 
@@ -115,6 +116,6 @@ describe('sagemaker-conformance CLI', () => {
   it('lists every check', async () => {
     const run = await cli(['--list']);
     expect(run.code).toBe(0);
-    expect(run.stdout.trim().split('\n')).toHaveLength(14);
+    expect(run.stdout.trim().split('\n')).toHaveLength(checks.length);
   });
 });

@@ -11,7 +11,7 @@ describe('broken fixture images', () => {
     const ids = checks.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const check of checks) {
-      expect(check.id).toMatch(/^(image|train|serve)\.[a-z0-9-]+(\.[a-z0-9-]+)*$/);
+      expect(check.id).toMatch(/^(image|train|serve|batch)\.[a-z0-9-]+(\.[a-z0-9-]+)*$/);
       expect(check.source).toMatch(/([TKIBMSLG]\d+|§9\.\d+)/);
       expect(check.hint.length).toBeGreaterThan(20);
     }

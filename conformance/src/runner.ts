@@ -70,10 +70,13 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
       Promise.all(
         list.map(async (check) => record(await runCheck(check, ctx, manifest, options.only))),
       );
+    const runEach = async (list: Check[]) => {
+      for (const check of list) record(await runCheck(check, ctx, manifest, options.only));
+    };
     await runAll(inPhase('observe'));
+    await runEach(inPhase('load'));
     await runAll(inPhase('disturb'));
-    for (const check of inPhase('consume'))
-      record(await runCheck(check, ctx, manifest, options.only));
+    await runEach(inPhase('consume'));
   } finally {
     await probes.dispose();
   }

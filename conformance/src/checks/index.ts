@@ -1,6 +1,17 @@
 import type { Check } from '../check.ts';
 import { entrypointExecForm } from './image/entrypoint-exec-form.ts';
 import { entrypointNoTini } from './image/entrypoint-no-tini.ts';
+import { imageUserRoot } from './image/user-root.ts';
+import { serveBindToPort } from './serve/bind-to-port.ts';
+import { serveConcurrency } from './serve/concurrency.ts';
+import { batchExecutionParameters, batchStrategySpelling } from './serve/execution-parameters.ts';
+import { serveHeadersTolerated } from './serve/headers-tolerated.ts';
+import { servePayloadLimit } from './serve/payload-limit.ts';
+import { servePingHonest } from './serve/ping-honest.ts';
+import { trainChannelsReadOnly } from './train/channels-read-only.ts';
+import { trainHyperparametersEmpty } from './train/hyperparameters-empty.ts';
+import { trainHyperparametersJsonEncoded } from './train/hyperparameters-json-encoded.ts';
+import { trainResourceconfigMinimal } from './train/resourceconfig-minimal.ts';
 import { serveBadInputClientError } from './serve/bad-input-client-error.ts';
 import { serveBadInputSurvives } from './serve/bad-input-survives.ts';
 import { serveInvocationsAccept } from './serve/invocations-accept.ts';
@@ -18,16 +29,28 @@ import { trainModelWritten } from './train/model-written.ts';
 export const checks: readonly Check[] = [
   entrypointExecForm,
   entrypointNoTini,
+  imageUserRoot,
   trainInvocation,
   trainExitSuccess,
   trainModelWritten,
   trainMetricsRegex,
   trainFailureFile,
   trainFailureExitCode,
+  trainHyperparametersJsonEncoded,
+  trainHyperparametersEmpty,
+  trainChannelsReadOnly,
+  trainResourceconfigMinimal,
   servePingOk,
+  servePingHonest,
   serveInvocationsContentTypes,
   serveInvocationsAccept,
+  serveHeadersTolerated,
+  servePayloadLimit,
+  serveConcurrency,
   serveBadInputSurvives,
   serveBadInputClientError,
+  serveBindToPort,
+  batchExecutionParameters,
+  batchStrategySpelling,
   serveSigterm,
 ];

@@ -183,3 +183,93 @@ describe('serving judges', () => {
     expect(judgeClientError([answer(0)]).status).toBe('pass');
   });
 });
+
+describe('issue 3 judges', () => {
+  it('knows which users are root', async () => {
+    const { isRootUser } = await import('./image/user-root.ts');
+    expect(['', undefined, 'root', '0', '0:0', 'root:root'].map((u) => isRootUser(u))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(isRootUser('node')).toBe(false);
+    expect(isRootUser('1000:1000')).toBe(false);
+  });
+
+  it('JSON-encodes hyperparameters as the SDK does, without encoding twice', async () => {
+    const { jsonEncodeHyperparameters } = await import('./train/hyperparameters-json-encoded.ts');
+    expect(jsonEncodeHyperparameters({ lr: '0.1', name: '"abc"', flag: 'true' })).toEqual({
+      lr: '"0.1"',
+      name: '"abc"',
+      flag: '"true"',
+    });
+  });
+
+  it('fails a variant run that did not succeed like the plain one', async () => {
+    const { judgeVariantOutcome } = await import('./train/variant-run.ts');
+    expect(
+      judgeVariantOutcome(run({ exitCode: 1, failure: 'lr must be a number' }), 'with X', 60)
+        .message,
+    ).toContain(
+      'exited 1, expected 0 like the plain run. /opt/ml/output/failure says: lr must be a number',
+    );
+    expect(judgeVariantOutcome(run(), 'with X', 60).status).toBe('pass');
+  });
+
+  it('accepts a 503 or an exit without a model, and a 200 only when invocations then work', async () => {
+    const { judgeHonesty } = await import('./serve/ping-honest.ts');
+    expect(judgeHonesty({ pings: [http(503)], exited: false, invocation: undefined }).status).toBe(
+      'pass',
+    );
+    expect(judgeHonesty({ pings: [], exited: true, invocation: undefined }).status).toBe('pass');
+    expect(judgeHonesty({ pings: [http(200)], exited: false, invocation: http(200) }).status).toBe(
+      'pass',
+    );
+    expect(
+      judgeHonesty({
+        pings: [http(200)],
+        exited: false,
+        invocation: http(500, { body: 'no model' }),
+      }).message,
+    ).toMatch(/GET \/ping said 200, but POST \/invocations then answered HTTP 500: no model/);
+  });
+
+  it('grows a line-based body to just under the limit, whole records only', async () => {
+    const { growBody } = await import('./serve/payload-limit.ts');
+    const body = growBody('1,2,3\n4,5,6\n', 1000);
+    expect(Buffer.byteLength(body)).toBeLessThan(1000);
+    expect(Buffer.byteLength(body)).toBeGreaterThan(990);
+    expect(body.split('\n').slice(0, 3)).toEqual(['1,2,3', '4,5,6', '1,2,3']);
+    expect(() => growBody('\n', 10)).toThrow(/no records/);
+  });
+
+  it('checks the shape of /execution-parameters and accepts a 404', async () => {
+    const { judgeExecutionParameters, judgeStrategySpelling } =
+      await import('./serve/execution-parameters.ts');
+    const body = (o: object) => http(200, { body: JSON.stringify(o) });
+    expect(judgeExecutionParameters(http(404)).status).toBe('pass');
+    expect(
+      judgeExecutionParameters(
+        body({ MaxConcurrentTransforms: 4, BatchStrategy: 'MultiRecord', MaxPayloadInMB: 6 }),
+      ).status,
+    ).toBe('pass');
+    expect(
+      judgeExecutionParameters(
+        body({ MaxConcurrentTransforms: '4', BatchStrategy: 'MultiRecord', MaxPayloadInMB: 6 }),
+      ).message,
+    ).toMatch(/MaxConcurrentTransforms must be a non-negative integer, got "4"/);
+    expect(
+      judgeExecutionParameters(
+        body({ MaxConcurrentTransforms: 20, BatchStrategy: 'MultiRecord', MaxPayloadInMB: 6 }),
+      ).message,
+    ).toMatch(/at most 100, got 20 × 6/);
+    expect(judgeExecutionParameters(http(200, { body: 'ok' })).message).toMatch(/not JSON/);
+    expect(judgeStrategySpelling(body({ BatchStrategy: 'MULTI_RECORD' })).message).toMatch(
+      /expected MultiRecord/,
+    );
+    expect(judgeStrategySpelling(http(404)).status).toBe('skip');
+  });
+});

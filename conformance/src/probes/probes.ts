@@ -5,6 +5,7 @@ import {
   inputDataConfig,
   limits,
   resourceConfig,
+  type ChannelSample,
   type TemplateManifest,
 } from '@sagemaker-templates/contract';
 import {
@@ -30,6 +31,31 @@ export interface TrainingObservation {
   fault?: string;
   /** Host folder mounted at /opt/ml/model, kept until the probes are disposed. */
   modelDir?: string;
+}
+
+/** How a training run differs from the manifest's sample run. */
+export interface TrainingVariant {
+  hyperparameters?: Record<string, string>;
+  channels?: Record<string, ChannelSample>;
+  /** Channel folders mounted read-only, as FastFile mode does (T16). */
+  readOnlyChannels?: boolean;
+  resourceConfigShape?: 'minimal' | 'full';
+  host?: string;
+  /** Described in messages, e.g. "failing hyperparameters {...}". */
+  fault?: string;
+}
+
+/** How a serving container differs from the shared one. */
+export interface ServingVariant {
+  /** Serve an empty /opt/ml/model instead of the trained model. */
+  emptyModel?: boolean;
+  env?: Record<string, string>;
+  /** Container port to publish and talk to (default 8080). */
+  port?: number;
+  /** When polling /ping may stop (default: a 200). */
+  until?: (answer: HttpExchange) => boolean;
+  /** Shown in progress lines. */
+  label?: string;
 }
 
 export interface ServingSession {
@@ -73,7 +99,7 @@ export class Probes {
 
   /** The sample training run of the manifest, on a full /opt/ml tree. */
   training(): Promise<TrainingObservation> {
-    return this.#once('training', () => this.#train(this.#profile().hyperparameters, false));
+    return this.#once('training', () => this.#train({}));
   }
 
   /** A run that must fail: the manifest's failing hyperparameters, else a missing channel. */
@@ -81,14 +107,27 @@ export class Probes {
     return this.#once('failing-training', () => {
       const failing = this.#profile().failingHyperparameters;
       return failing
-        ? this.#train(failing, false)
-        : this.#train(this.#profile().hyperparameters, true);
+        ? this.#train({
+            hyperparameters: failing,
+            fault: `failing hyperparameters ${JSON.stringify(failing)}`,
+          })
+        : this.#train({ channels: {}, fault: 'no input channels' });
     });
+  }
+
+  /** Another training run of the sample data, changed as `variant` says; memoized by `key`. */
+  trainingVariant(key: string, variant: TrainingVariant): Promise<TrainingObservation> {
+    return this.#once(`training:${key}`, () => this.#train(variant));
   }
 
   /** One serving container, ready or not, with the model from training or from the manifest. */
   serving(): Promise<ServingSession> {
     return this.#once('serving', () => this.#serve());
+  }
+
+  /** Another serving container, started as `variant` says; memoized by `key`. */
+  servingVariant(key: string, variant: ServingVariant): Promise<ServingSession> {
+    return this.#once(`serving:${key}`, () => this.#serve(variant));
   }
 
   async dispose(): Promise<void> {
@@ -117,27 +156,21 @@ export class Probes {
     return isAbsolute(path) ? path : resolve(this.manifestDir, path);
   }
 
-  async #train(
-    hyperparameters: Record<string, string>,
-    dropChannels: boolean,
-  ): Promise<TrainingObservation> {
+  async #train(variant: TrainingVariant): Promise<TrainingObservation> {
     const profile = this.#profile();
-    const channels = dropChannels ? {} : profile.channels;
-    const host = `algo-1-${randomSuffix()}`;
+    const channels = variant.channels ?? profile.channels;
+    const hyperparameters = variant.hyperparameters ?? profile.hyperparameters;
+    const host = variant.host ?? `algo-1-${randomSuffix()}`;
     const tree = await OptMlTree.create({
       hyperparameters,
       inputDataConfig: inputDataConfig(channels),
-      resourceConfig: resourceConfig(host, [host], 'full'),
+      resourceConfig: resourceConfig(host, [host], variant.resourceConfigShape ?? 'full'),
       channels: Object.fromEntries(
         Object.entries(channels).map(([name, c]) => [name, this.#resolve(c.source)]),
       ),
     });
     this.#disposers.push(() => tree.dispose());
-    const fault = dropChannels
-      ? 'no input channels'
-      : hyperparameters === profile.hyperparameters
-        ? undefined
-        : `failing hyperparameters ${JSON.stringify(hyperparameters)}`;
+    const fault = variant.fault;
     this.onProgress(`training run${fault ? ` (fault: ${fault})` : ''}`);
     const started = performance.now();
     let container: RunningContainer;
@@ -146,7 +179,7 @@ export class Probes {
         image: this.image,
         cmd: ['train'],
         hostname: host,
-        binds: tree.binds(),
+        binds: tree.binds({ readOnlyChannels: variant.readOnlyChannels ?? false }),
         env: { TRAINING_JOB_NAME: 'conformance-training' },
       });
     } catch (error) {
@@ -189,17 +222,19 @@ export class Probes {
     return run.modelDir;
   }
 
-  async #serve(): Promise<ServingSession> {
-    const model = await this.#modelSource();
-    const tree = await OptMlTree.create({ model });
+  async #serve(variant: ServingVariant = {}): Promise<ServingSession> {
+    const model = variant.emptyModel ? undefined : await this.#modelSource();
+    const tree = await OptMlTree.create(model ? { model } : {});
     this.#disposers.push(() => tree.dispose());
-    this.onProgress('serving container');
+    const port = variant.port ?? limits.servingPort;
+    this.onProgress(`serving container${variant.label ? ` (${variant.label})` : ''}`);
     const started = performance.now();
     const container = await startContainer(this.docker, {
       image: this.image,
       cmd: ['serve'],
       binds: tree.binds({ readOnlyModel: true, include: ['model'] }),
-      publishPort: true,
+      publishPort: port,
+      ...(variant.env ? { env: variant.env } : {}),
     });
     this.#disposers.push(() => container.remove());
     const request: ServingSession['request'] = (path, init) =>
@@ -209,6 +244,7 @@ export class Probes {
       started,
       started + this.manifest.budgets.startupSeconds * 1000,
       async () => (await container.state()).running,
+      variant.until ?? ((answer) => answer.status === 200),
     );
     return { container, readyAfterMs, pings: pings.slice(-5), request };
   }
@@ -216,14 +252,15 @@ export class Probes {
 
 /**
  * Sends GET /ping every 250 ms without waiting for earlier attempts (each may take its full 2 s:
- * docker-proxy holds connections to a port nobody listens on yet), until one answers 200, the
- * deadline passes or the container exits. Readiness is thus measured to within 250 ms.
+ * docker-proxy holds connections to a port nobody listens on yet), until an answer is `done`
+ * (default: 200), the deadline passes or the container exits. Readiness is thus measured to within 250 ms.
  */
 export async function pollUntilHealthy(
   ping: () => Promise<HttpExchange>,
   started: number,
   deadline: number,
   running: () => Promise<boolean>,
+  done: (answer: HttpExchange) => boolean = (answer) => answer.status === 200,
 ): Promise<{ readyAfterMs: number | undefined; pings: HttpExchange[] }> {
   const pings: HttpExchange[] = [];
   const attempts: Promise<void>[] = [];
@@ -232,7 +269,7 @@ export async function pollUntilHealthy(
     attempts.push(
       ping().then((answer) => {
         pings.push(answer);
-        if (answer.status === 200) readyAfterMs ??= Math.round(performance.now() - started);
+        if (done(answer)) readyAfterMs ??= Math.round(performance.now() - started);
       }),
     );
     await new Promise((r) => setTimeout(r, 250));

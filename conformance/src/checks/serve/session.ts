@@ -29,12 +29,14 @@ export async function invoke(
   ctx: CheckContext,
   session: Session,
   request: SampleRequest,
+  extraHeaders: Record<string, string> = {},
 ): Promise<HttpExchange> {
   return session.request('/invocations', {
     method: 'POST',
     headers: {
       'Content-Type': request.contentType,
       ...(request.accept ? { Accept: request.accept } : {}),
+      ...extraHeaders,
     },
     body: await requestBody(ctx, request),
   });
@@ -63,6 +65,14 @@ export function sampleAnswers(
     }
     return answers;
   });
+}
+
+/** The first sample request the server answered with 2xx; checks that need a valid request use it. */
+export async function firstWorkingSample(ctx: CheckContext): Promise<SampleRequest> {
+  const working = (await sampleAnswers(ctx)).find(({ answer }) => is2xx(answer.status));
+  if (!working)
+    throw new BlockedError('serve.invocations.content-types', 'no sample request succeeded');
+  return working.request;
 }
 
 export interface BadInputAnswer {

@@ -1,0 +1,75 @@
+import { limits } from '@sagemaker-templates/contract';
+import type { SampleRequest } from '@sagemaker-templates/contract';
+import { fail, pass, type Check } from '../../check.ts';
+import { describeStatus, excerpt } from '../../probes/http.ts';
+import { BlockedError } from '../../check.ts';
+import { is2xx, readySession, requestBody, sampleAnswers, servesOnly } from './session.ts';
+
+const LINE_TYPES = [
+  'text/csv',
+  'application/jsonlines',
+  'application/jsonl',
+  'application/x-jsonlines',
+];
+
+/** Repeats the sample's records (lines) until the body is as large as it may be: under `limit` bytes. */
+export function growBody(sample: string, limit: number): string {
+  const records = sample.split('\n').filter((l) => l.trim() !== '');
+  if (records.length === 0) throw new Error('the sample request has no records to repeat');
+  const parts: string[] = [];
+  let size = 0;
+  for (let i = 0; ; i++) {
+    const line = `${records[i % records.length]}\n`;
+    const bytes = Buffer.byteLength(line);
+    if (size + bytes >= limit) break;
+    parts.push(line);
+    size += bytes;
+  }
+  return parts.join('');
+}
+
+const lineSample = (requests: SampleRequest[]) =>
+  requests.find((r) => LINE_TYPES.includes(r.contentType.split(';')[0]?.trim() ?? ''));
+
+export const servePayloadLimit: Check = {
+  id: 'serve.payload.6mb',
+  title: '/invocations accepts a body just under 6 MB',
+  source: 'I7',
+  level: 'must',
+  profile: 'serving',
+  phase: 'load',
+  hint: "Allow request bodies up to 6 MB in every layer (nginx client_max_body_size, your framework's body limit): SageMaker forwards real-time payloads up to that size.",
+  notApplicable: (ctx) =>
+    servesOnly(ctx) ??
+    (lineSample(ctx.manifest.conformance.serving?.requests ?? [])
+      ? undefined
+      : 'no sample request in a line-based format (text/csv, application/jsonlines) to enlarge'),
+  async run(ctx) {
+    const session = await readySession(ctx);
+    const working = (await sampleAnswers(ctx))
+      .filter(({ answer }) => is2xx(answer.status))
+      .map(({ request }) => request);
+    const sample = lineSample(working);
+    if (!sample)
+      throw new BlockedError(
+        'serve.invocations.content-types',
+        'no line-based sample request succeeded',
+      );
+    const body = growBody(await requestBody(ctx, sample), limits.realtimeMaxPayloadBytes);
+    const answer = await session.request('/invocations', {
+      method: 'POST',
+      headers: {
+        'Content-Type': sample.contentType,
+        ...(sample.accept ? { Accept: sample.accept } : {}),
+      },
+      body,
+    });
+    const size = `${Buffer.byteLength(body)} bytes`;
+    if (!is2xx(answer.status)) {
+      return fail(
+        `POST /invocations with ${size} of ${sample.contentType} answered ${describeStatus(answer)}${answer.body && answer.status ? `: ${excerpt(answer.body)}` : ''}, expected 2xx`,
+      );
+    }
+    return pass(`${size} of ${sample.contentType} → ${answer.status} in ${answer.durationMs} ms`);
+  },
+};

@@ -1,0 +1,50 @@
+import type { Check } from '../../check.ts';
+import { judgeVariantRun, trainsOnly } from './variant-run.ts';
+
+/**
+ * What the SageMaker SDK's framework estimators send for string values: json.dumps(value), so "0.1"
+ * arrives as "\"0.1\"". Values that are already JSON-encoded strings are left alone.
+ */
+export function jsonEncodeHyperparameters(
+  hyperparameters: Record<string, string>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(hyperparameters).map(([key, value]) => [
+      key,
+      isJsonString(value) ? value : JSON.stringify(value),
+    ]),
+  );
+}
+
+function isJsonString(value: string): boolean {
+  try {
+    return typeof JSON.parse(value) === 'string';
+  } catch {
+    return false;
+  }
+}
+
+export const trainHyperparametersJsonEncoded: Check = {
+  id: 'train.hyperparameters.json-encoded',
+  title: 'Training accepts JSON-encoded hyperparameter values ("\\"0.1\\"")',
+  source: 'T10, §9.11',
+  level: 'must',
+  profile: 'training',
+  hint: 'Decode each hyperparameter value with JSON.parse / json.loads first and fall back to the raw string: the SageMaker SDK JSON-encodes string values, so "0.1" arrives as "\\"0.1\\"".',
+  notApplicable: (ctx) =>
+    trainsOnly(ctx) ??
+    (Object.keys(ctx.manifest.conformance.training?.hyperparameters ?? {}).length === 0
+      ? 'the manifest has no sample hyperparameters to encode'
+      : undefined),
+  run: (ctx) =>
+    judgeVariantRun(
+      ctx,
+      'json-encoded',
+      {
+        hyperparameters: jsonEncodeHyperparameters(
+          ctx.manifest.conformance.training?.hyperparameters ?? {},
+        ),
+      },
+      'with every hyperparameter JSON-encoded',
+    ),
+};
