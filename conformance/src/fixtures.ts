@@ -14,6 +14,11 @@ export function brokenFixtureIds(): string[] {
     .sort();
 }
 
+/** A broken fixture's own template.json when it has one (e.g. a tighter budget), else the shared one. */
+export const fixtureManifest = (id: string) => {
+  const own = join(FIXTURES_DIR, 'broken', id, 'template.json');
+  return id !== 'good' && existsSync(own) ? own : FIXTURE_MANIFEST;
+};
 export const fixtureDockerfile = (id: string) =>
   id === 'good' ? 'good/Dockerfile' : `broken/${id}/Dockerfile`;
 export const fixtureImage = (id: string) =>

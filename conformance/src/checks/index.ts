@@ -2,6 +2,11 @@ import type { Check } from '../check.ts';
 import { entrypointExecForm } from './image/entrypoint-exec-form.ts';
 import { entrypointNoTini } from './image/entrypoint-no-tini.ts';
 import { imageUserRoot } from './image/user-root.ts';
+import { imageNoCredentials } from './image/no-credentials.ts';
+import { imageSizeBudget } from './image/size-budget.ts';
+import { trainMultiHost } from './train/multi-host.ts';
+import { trainNetworkIsolation } from './train/network-isolation.ts';
+import { trainSigterm } from './train/sigterm.ts';
 import { serveBindToPort } from './serve/bind-to-port.ts';
 import { serveConcurrency } from './serve/concurrency.ts';
 import { batchExecutionParameters, batchStrategySpelling } from './serve/execution-parameters.ts';
@@ -30,6 +35,8 @@ export const checks: readonly Check[] = [
   entrypointExecForm,
   entrypointNoTini,
   imageUserRoot,
+  imageNoCredentials,
+  imageSizeBudget,
   trainInvocation,
   trainExitSuccess,
   trainModelWritten,
@@ -40,6 +47,9 @@ export const checks: readonly Check[] = [
   trainHyperparametersEmpty,
   trainChannelsReadOnly,
   trainResourceconfigMinimal,
+  trainNetworkIsolation,
+  trainMultiHost,
+  trainSigterm,
   servePingOk,
   servePingHonest,
   serveInvocationsContentTypes,

@@ -9,8 +9,10 @@ import {
   type TemplateManifest,
 } from '@sagemaker-templates/contract';
 import {
+  createNetwork,
   inspectImage,
   OptMlTree,
+  readImageFiles,
   startContainer,
   type RunningContainer,
 } from '@sagemaker-templates/engine';
@@ -33,6 +35,14 @@ export interface TrainingObservation {
   modelDir?: string;
 }
 
+/** A training container that was started (or failed to start), with its /opt/ml tree. */
+export interface StartedTraining {
+  tree: OptMlTree;
+  container?: RunningContainer;
+  startError?: string;
+  started: number;
+}
+
 /** How a training run differs from the manifest's sample run. */
 export interface TrainingVariant {
   hyperparameters?: Record<string, string>;
@@ -41,6 +51,8 @@ export interface TrainingVariant {
   readOnlyChannels?: boolean;
   resourceConfigShape?: 'minimal' | 'full';
   host?: string;
+  /** No network at all, as with EnableNetworkIsolation. */
+  networkDisabled?: boolean;
   /** Described in messages, e.g. "failing hyperparameters {...}". */
   fault?: string;
 }
@@ -156,45 +168,65 @@ export class Probes {
     return isAbsolute(path) ? path : resolve(this.manifestDir, path);
   }
 
-  async #train(variant: TrainingVariant): Promise<TrainingObservation> {
+  /** Prepares the /opt/ml tree of a training run and starts its container (not waited for). */
+  async startTraining(
+    variant: TrainingVariant,
+    network?: { name: string; hosts: string[] },
+  ): Promise<StartedTraining> {
     const profile = this.#profile();
     const channels = variant.channels ?? profile.channels;
-    const hyperparameters = variant.hyperparameters ?? profile.hyperparameters;
     const host = variant.host ?? `algo-1-${randomSuffix()}`;
     const tree = await OptMlTree.create({
-      hyperparameters,
+      hyperparameters: variant.hyperparameters ?? profile.hyperparameters,
       inputDataConfig: inputDataConfig(channels),
-      resourceConfig: resourceConfig(host, [host], variant.resourceConfigShape ?? 'full'),
+      resourceConfig: resourceConfig(
+        host,
+        network?.hosts ?? [host],
+        variant.resourceConfigShape ?? 'full',
+      ),
       channels: Object.fromEntries(
         Object.entries(channels).map(([name, c]) => [name, this.#resolve(c.source)]),
       ),
     });
     this.#disposers.push(() => tree.dispose());
-    const fault = variant.fault;
-    this.onProgress(`training run${fault ? ` (fault: ${fault})` : ''}`);
+    this.onProgress(
+      `training run${variant.fault ? ` (${variant.fault})` : ''}${network ? ` on ${host}` : ''}`,
+    );
     const started = performance.now();
-    let container: RunningContainer;
     try {
-      container = await startContainer(this.docker, {
+      const container = await startContainer(this.docker, {
         image: this.image,
         cmd: ['train'],
         hostname: host,
         binds: tree.binds({ readOnlyChannels: variant.readOnlyChannels ?? false }),
         env: { TRAINING_JOB_NAME: 'conformance-training' },
+        ...(variant.networkDisabled ? { networkDisabled: true } : {}),
+        ...(network ? { network: network.name, networkAliases: [host] } : {}),
       });
+      this.#disposers.push(() => container.remove());
+      return { tree, container, started };
     } catch (error) {
+      return { tree, startError: (error as Error).message, started };
+    }
+  }
+
+  /** Waits for a started training run and collects what it left behind. */
+  async finishTraining(run: StartedTraining, fault?: string): Promise<TrainingObservation> {
+    const { tree, container } = run;
+    const common = { ...(fault ? { fault } : {}), modelDir: tree.modelDir };
+    if (!container) {
+      const durationMs = Math.round(performance.now() - run.started);
       return {
-        startError: (error as Error).message,
+        startError: run.startError ?? 'unknown',
         exitCode: null,
         timedOut: false,
-        durationMs: Math.round(performance.now() - started),
+        durationMs,
         logs: '',
         modelFiles: [],
         failure: undefined,
-        ...(fault ? { fault } : {}),
+        ...common,
       };
     }
-    this.#disposers.push(() => container.remove());
     const exit = await container.waitForExit(this.manifest.budgets.trainingSeconds * 1000);
     if (exit.timedOut) await container.stop({ timeoutSeconds: 0 });
     return {
@@ -204,9 +236,32 @@ export class Probes {
       logs: await container.logs(),
       modelFiles: await withSizes(tree.modelDir, await tree.listModelFiles()),
       failure: await tree.readFailure(),
-      ...(fault ? { fault } : {}),
-      modelDir: tree.modelDir,
+      ...common,
     };
+  }
+
+  /** Two hosts, algo-1 and algo-2, on a private network, training at once (T24). */
+  multiHostTraining(): Promise<TrainingObservation[]> {
+    return this.#once('multi-host', async () => {
+      const network = await createNetwork(this.docker);
+      this.#disposers.push(() => network.remove());
+      const hosts = ['algo-1', 'algo-2'];
+      const runs = await Promise.all(
+        hosts.map((host) => this.startTraining({ host }, { name: network.name, hosts })),
+      );
+      return Promise.all(runs.map((run) => this.finishTraining(run)));
+    });
+  }
+
+  /** Files read from the image without running it; missing ones are undefined. */
+  imageFiles(paths: readonly string[]): Promise<Map<string, string | undefined>> {
+    return this.#once(`files:${paths.join(',')}`, () =>
+      readImageFiles(this.docker, this.image, paths),
+    );
+  }
+
+  async #train(variant: TrainingVariant): Promise<TrainingObservation> {
+    return this.finishTraining(await this.startTraining(variant), variant.fault);
   }
 
   async #modelSource(): Promise<string> {

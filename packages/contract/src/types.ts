@@ -20,6 +20,7 @@ export interface MetricDefinition {
 export interface TrainingProfile {
   hyperparameters: Record<string, string>;
   failingHyperparameters?: Record<string, string>;
+  longRunningHyperparameters?: Record<string, string>;
   channels: Record<string, ChannelSample>;
   metrics: MetricDefinition[];
 }

@@ -19,3 +19,4 @@ export * from './pack-context.ts';
 export * from './running-container.ts';
 export * from './start-container.ts';
 export * from './sweep-leftovers.ts';
+export * from './read-image-files.ts';
