@@ -2,6 +2,8 @@ import type { Check } from '../check.ts';
 import { entrypointExecForm } from './image/entrypoint-exec-form.ts';
 import { entrypointNoTini } from './image/entrypoint-no-tini.ts';
 import { imageUserRoot } from './image/user-root.ts';
+import { trainGpuReal } from './gpu/real.ts';
+import { trainGpuSimulated } from './gpu/simulated.ts';
 import { imageNoCredentials } from './image/no-credentials.ts';
 import { imageSizeBudget } from './image/size-budget.ts';
 import { trainMultiHost } from './train/multi-host.ts';
@@ -50,6 +52,8 @@ export const checks: readonly Check[] = [
   trainNetworkIsolation,
   trainMultiHost,
   trainSigterm,
+  trainGpuSimulated,
+  trainGpuReal,
   servePingOk,
   servePingHonest,
   serveInvocationsContentTypes,

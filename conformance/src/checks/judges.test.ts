@@ -273,3 +273,23 @@ describe('issue 3 judges', () => {
     expect(judgeStrategySpelling(http(404)).status).toBe('skip');
   });
 });
+
+describe('GPU judges', () => {
+  it('reads the GPU count the image reports', async () => {
+    const { reportedGpus } = await import('./gpu/reported-gpus.ts');
+    expect(reportedGpus(run({ logs: 'gpus=0\nepoch=1\ngpus=2\n' }), 'gpus=(\\d+)')).toBe(2);
+    expect(reportedGpus(run({ logs: 'nothing' }), 'gpus=(\\d+)')).toBeUndefined();
+    expect(reportedGpus(run(), undefined)).toBeUndefined();
+  });
+
+  it('needs a CPU fallback and the listed count', async () => {
+    const { judgeSimulatedGpus } = await import('./gpu/simulated.ts');
+    expect(judgeSimulatedGpus(run({ logs: 'gpus=2\n' }), 'gpus=(\\d+)').status).toBe('pass');
+    expect(judgeSimulatedGpus(run({ logs: 'gpus=0\n' }), 'gpus=(\\d+)').message).toMatch(
+      /reported 0 GPUs.*expected the 2/,
+    );
+    expect(
+      judgeSimulatedGpus(run({ exitCode: 1, logs: 'CUDA is not available' }), undefined).message,
+    ).toMatch(/fall back to the CPU/);
+  });
+});

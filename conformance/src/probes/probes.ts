@@ -53,6 +53,10 @@ export interface TrainingVariant {
   host?: string;
   /** No network at all, as with EnableNetworkIsolation. */
   networkDisabled?: boolean;
+  /** Extra environment and bind mounts, e.g. a simulated nvidia-smi. */
+  env?: Record<string, string>;
+  binds?: string[];
+  deviceRequests?: Docker.DeviceRequest[];
   /** Described in messages, e.g. "failing hyperparameters {...}". */
   fault?: string;
 }
@@ -198,8 +202,12 @@ export class Probes {
         image: this.image,
         cmd: ['train'],
         hostname: host,
-        binds: tree.binds({ readOnlyChannels: variant.readOnlyChannels ?? false }),
-        env: { TRAINING_JOB_NAME: 'conformance-training' },
+        binds: [
+          ...tree.binds({ readOnlyChannels: variant.readOnlyChannels ?? false }),
+          ...(variant.binds ?? []),
+        ],
+        env: { TRAINING_JOB_NAME: 'conformance-training', ...variant.env },
+        ...(variant.deviceRequests ? { deviceRequests: variant.deviceRequests } : {}),
         ...(variant.networkDisabled ? { networkDisabled: true } : {}),
         ...(network ? { network: network.name, networkAliases: [host] } : {}),
       });

@@ -49,6 +49,7 @@ export interface TemplateManifest {
   conformance: {
     training?: TrainingProfile;
     serving?: ServingProfile;
+    gpu?: { reportRegex?: string };
     skip: Record<string, string>;
   };
   budgets: { imageSizeMb?: number; startupSeconds: number; trainingSeconds: number };
