@@ -25,7 +25,10 @@ export const trainSigterm: Check = {
     });
     if (!run.container) return fail(`the long-running training could not start: ${run.startError}`);
     try {
-      await run.container.waitForLog(/\S/, 60_000);
+      // Mid-training means after the first metric line (the handler is surely installed by then),
+      // or after any output when the manifest declares no metrics.
+      const metric = ctx.manifest.conformance.training?.metrics[0]?.regex;
+      await run.container.waitForLog(metric ? new RegExp(metric, 'm') : /\S/, 60_000);
     } catch (error) {
       if (error instanceof ContainerExitedError) {
         return fail(
