@@ -5,6 +5,8 @@ cd "$(dirname "$0")/../.."
 
 bash tools/machine/setup.sh
 export NX_DAEMON=false
+# No test may ask an instance metadata service (169.254.169.254) for AWS credentials.
+export AWS_EC2_METADATA_DISABLED=true
 mkdir -p reports/tests
 echo "[test] type check"
 npx --no-install tsc -p tsconfig.json --noEmit
@@ -15,5 +17,6 @@ npx --no-install prettier --check . --log-level=warn
 echo "[test] unit tests"
 npx --no-install vitest run --project unit --reporter=default --reporter=json --outputFile.json=reports/tests/unit.json
 echo "[test] end-to-end tests (Docker)"
+bash tools/machine/ensure-push-test-servers.sh
 npx --no-install vitest run --project e2e --reporter=default --reporter=json --outputFile.json=reports/tests/e2e.json
 node tools/machine/count-tests.mjs reports/tests/unit.json reports/tests/e2e.json

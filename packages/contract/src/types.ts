@@ -39,6 +39,18 @@ export interface ServingProfile {
   badRequests: SampleRequest[];
 }
 
+/** template.json `push`: where and how the image is published to Amazon ECR (defaults filled in). */
+export interface PushSettings {
+  /** ECR repository name; absent means sagemaker-templates/<folder>. */
+  repository?: string;
+  region?: string;
+  account?: string;
+  latest: boolean;
+  scanOnPush: boolean;
+  tagImmutability: boolean;
+  lifecyclePolicy?: { expireUntaggedAfterDays?: number; keepLast?: number };
+}
+
 export interface TemplateManifest {
   description: string;
   version: string;
@@ -53,6 +65,7 @@ export interface TemplateManifest {
     skip: Record<string, string>;
   };
   budgets: { imageSizeMb?: number; startupSeconds: number; trainingSeconds: number };
+  push: PushSettings;
 }
 
 /** /opt/ml/input/config/resourceconfig.json (T12, T13). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createNodesV2, templateProject } from './index.ts';
+import { createNodesV2, TEMPLATE_TOOLING, templateProject } from './index.ts';
 
 describe('nx plugin', () => {
   it('infers a project per template folder, named after the folder', async () => {
@@ -18,14 +18,24 @@ describe('nx plugin', () => {
     ]);
   });
 
-  it('gives build and conformance targets, conformance after build, neither cached by Nx', () => {
+  it('gives build, conformance and push targets, conformance after build, none cached by Nx', () => {
     const project = templateProject('templates/my-algo');
-    expect(Object.keys(project.targets)).toEqual(['build', 'conformance']);
+    expect(Object.keys(project.targets)).toEqual(['build', 'conformance', 'push']);
+    expect(project.targets.push.cache).toBe(false);
+    expect(project.targets.push.dependsOn).toBeUndefined();
+    expect(project.targets.push.options.command).toBe(
+      'npx --no-install tsx tools/nx-plugin/src/run-target.ts push templates/my-algo',
+    );
     expect(project.targets.conformance.dependsOn).toEqual(['build']);
     expect(project.targets.build.cache).toBe(false);
     expect(project.targets.conformance.cache).toBe(false);
     expect(project.targets.build.options.command).toBe(
       'npx --no-install tsx tools/nx-plugin/src/run-target.ts build templates/my-algo',
     );
+  });
+
+  it('makes every template depend on the packages that build, check and push it (nx affected)', () => {
+    expect(templateProject('templates/my-algo').implicitDependencies).toEqual(TEMPLATE_TOOLING);
+    expect(TEMPLATE_TOOLING).toContain('@sagemaker-templates/registry');
   });
 });

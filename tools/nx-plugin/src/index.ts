@@ -21,6 +21,18 @@ const RUN = 'npx --no-install tsx tools/nx-plugin/src/run-target.ts';
 /** Inputs that decide whether a template's image changes: its folder and the shared packages. */
 const IMAGE_INPUTS = ['{projectRoot}/**/*', { env: 'SAGEMAKER_TEMPLATES_BASE' }];
 
+/**
+ * The workspace packages that build, check and push every template: a change to one of them makes
+ * every template "affected" (nx affected -t push), since it may change what is built or checked.
+ */
+export const TEMPLATE_TOOLING = [
+  '@sagemaker-templates/contract',
+  '@sagemaker-templates/engine',
+  '@sagemaker-templates/conformance',
+  '@sagemaker-templates/registry',
+  '@sagemaker-templates/nx-plugin',
+];
+
 export function templateProject(root: string) {
   const name = basename(root);
   const target = (
@@ -39,6 +51,7 @@ export function templateProject(root: string) {
     root,
     projectType: 'application' as const,
     tags: ['sagemaker-template'],
+    implicitDependencies: TEMPLATE_TOOLING,
     targets: {
       build: target(
         'build',
@@ -49,6 +62,12 @@ export function templateProject(root: string) {
         'conformance',
         `Check the image against the SageMaker container contract`,
         { dependsOn: ['build'] },
+      ),
+      // Not dependsOn conformance: push runs the suite itself, and only when this image has not
+      // passed it yet (results are keyed on the image id and the suite), then builds nothing twice.
+      push: target(
+        'push',
+        `Build, check (unless this image passed already) and push to Amazon ECR as sagemaker-templates/${name} by default`,
       ),
     },
   };

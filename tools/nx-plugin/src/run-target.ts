@@ -1,13 +1,27 @@
 import { basename } from 'node:path';
-import { buildTemplate, TemplateBuildError } from './build-template.ts';
+import { buildTemplate } from './build-template.ts';
 import { checkTemplate } from './check-template.ts';
+import { ConformanceCache, suiteKey } from './conformance-cache.ts';
 
-/** Entry point of the inferred targets: `run-target.ts <build|conformance> <templateRoot> [args]`. */
+const TARGETS = ['build', 'conformance', 'push'];
+/** Errors whose message is the whole story (what, where, fix): printed without a stack. */
+const EXPLAINED = new Set([
+  'TemplateBuildError',
+  'ManifestError',
+  'PushError',
+  'PushUsageError',
+  'RepositoryNameError',
+  'RegionError',
+]);
+// Loaded only by push, so build and conformance start without the AWS SDK.
+let redact = (text: string) => text;
+
+/** Entry point of the inferred targets: `run-target.ts <build|conformance|push> <templateRoot> [args]`. */
 async function main(argv: string[]): Promise<number> {
   const [target, root, ...rest] = argv;
-  if (!target || !root || !['build', 'conformance'].includes(target)) {
+  if (!target || !root || !TARGETS.includes(target)) {
     console.error(
-      'usage: run-target.ts <build|conformance> templates/<name> [conformance options]',
+      'usage: run-target.ts <build|conformance|push> templates/<name> [conformance or push options]',
     );
     return 2;
   }
@@ -16,14 +30,35 @@ async function main(argv: string[]): Promise<number> {
       await buildTemplate(root);
       return 0;
     }
+    if (target === 'push') {
+      // The SDK's notice about future Node.js versions would end up in every push log.
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+      const { redactor } = await import('@sagemaker-templates/registry');
+      redact = (text) => redactor.redact(text);
+      const { pushTemplate } = await import('./push-template.ts');
+      await pushTemplate(root, { argv: rest });
+      return 0;
+    }
     const built = await buildTemplate(root, { quiet: true });
-    return await checkTemplate(root, built.image, rest);
+    const code = await checkTemplate(root, built.image, rest);
+    // Only a full run counts as a pass the push target may rely on.
+    if (code === 0 && !rest.some((arg) => arg.startsWith('--only'))) {
+      await new ConformanceCache().record({
+        name: basename(root),
+        imageId: built.imageId,
+        suiteKey: await suiteKey(root),
+      });
+    }
+    return code;
   } catch (error) {
-    if (error instanceof TemplateBuildError) {
-      console.error(`[${basename(root)}:${target}] ${error.message}`);
+    if (error instanceof Error && EXPLAINED.has(error.name)) {
+      console.error(redact(`[${basename(root)}:${target}] ${error.message}`));
       return 1;
     }
-    throw error;
+    console.error(
+      redact(`[${basename(root)}:${target}] ${(error as Error).stack ?? String(error)}`),
+    );
+    return 1;
   }
 }
 

@@ -1,0 +1,13 @@
+/**
+ * A push failed for a reason the user can act on; the message names the thing, the place and the fix.
+ * `tagsUntouched` is true when no human-facing tag was moved before the failure.
+ */
+export class PushError extends Error {
+  override name = 'PushError';
+  readonly tagsUntouched: boolean;
+
+  constructor(message: string, options: { cause?: unknown; tagsUntouched?: boolean } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.tagsUntouched = options.tagsUntouched ?? true;
+  }
+}

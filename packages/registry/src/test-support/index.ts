@@ -1,0 +1,6 @@
+export * from './free-port.ts';
+export * from './local-registry.ts';
+export * from './managed-process.ts';
+export * from './moto-server.ts';
+export * from './push-test-servers.ts';
+export * from './test-images.ts';

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { parseManifest } from '@sagemaker-templates/contract';
+import { parsePushArgs, PushUsageError, resolvePushPlan } from './push-plan.ts';
+
+const manifest = (push: object = {}) =>
+  parseManifest({
+    description: 'x',
+    version: '1.2.3',
+    capabilities: { train: true, serve: false },
+    base: { upstream: 'node:22' },
+    conformance: { training: { channels: { train: { source: 'fixtures/train' } } } },
+    push,
+  });
+const plan = (push: object = {}, argv: string[] = [], env: NodeJS.ProcessEnv = {}) =>
+  resolvePushPlan({
+    name: 'my-algo',
+    manifestPath: 'templates/my-algo/template.json',
+    manifest: manifest(push),
+    cli: parsePushArgs(argv),
+    env,
+  });
+
+describe('parsePushArgs', () => {
+  it('reads the forms Nx forwards', () => {
+    expect(
+      parsePushArgs([
+        '--region=eu-west-1',
+        '--account',
+        '123456789012',
+        '--latest=true',
+        '--allow-offline-base',
+      ]),
+    ).toEqual({
+      region: 'eu-west-1',
+      account: '123456789012',
+      latest: true,
+      allowOfflineBase: true,
+    });
+    expect(parsePushArgs(['--latest=false'])).toEqual({ latest: false });
+    expect(parsePushArgs(['--no-latest', '--retries=2'])).toEqual({ latest: false, retries: 2 });
+  });
+
+  it('refuses unknown options with the usage, and contradictions', () => {
+    expect(() => parsePushArgs(['--regoin', 'x'])).toThrow(
+      /Unknown option '--regoin'[\s\S]*--region REGION/,
+    );
+    expect(() => parsePushArgs(['--latest', '--no-latest'])).toThrow(PushUsageError);
+    expect(() => parsePushArgs(['--retries', '0'])).toThrow(
+      /--retries is "0"; use a whole number from 1 to 20/,
+    );
+  });
+});
+
+describe('resolvePushPlan', () => {
+  it('defaults: repository named after the folder, version tag, scan on push, mutable tags', () => {
+    expect(plan()).toEqual({
+      repository: { name: 'sagemaker-templates/my-algo', scanOnPush: true, tagImmutability: false },
+      tags: ['1.2.3'],
+      allowOfflineBase: false,
+      retry: { attempts: 5, baseDelayMs: 1000, maxDelayMs: 16000 },
+    });
+  });
+
+  it('takes template.json, and the command line over it', () => {
+    const fromManifest = plan({
+      repository: 'team/algo',
+      region: 'eu-west-1',
+      account: '123456789012',
+      latest: true,
+      lifecyclePolicy: { keepLast: 5 },
+    });
+    expect(fromManifest.repository).toEqual({
+      name: 'team/algo',
+      accountId: '123456789012',
+      scanOnPush: true,
+      tagImmutability: false,
+      lifecyclePolicy: { keepLast: 5 },
+    });
+    expect(fromManifest.region).toBe('eu-west-1');
+    expect(fromManifest.regionSource).toBe('push.region in templates/my-algo/template.json');
+    expect(fromManifest.tags).toEqual(['1.2.3', 'latest']);
+    const overridden = plan({ repository: 'team/algo', region: 'eu-west-1', latest: true }, [
+      '--repository',
+      'other/algo',
+      '--region',
+      'us-east-2',
+      '--account',
+      '210987654321',
+      '--no-latest',
+    ]);
+    expect(overridden.repository.name).toBe('other/algo');
+    expect(overridden.repository.accountId).toBe('210987654321');
+    expect(overridden).toMatchObject({
+      region: 'us-east-2',
+      regionSource: '--region',
+      tags: ['1.2.3'],
+    });
+  });
+
+  it('takes the registry host, offline-base permission and retries from the environment', () => {
+    expect(
+      plan({}, [], {
+        SAGEMAKER_TEMPLATES_PUSH_REGISTRY: '127.0.0.1:5000',
+        SAGEMAKER_TEMPLATES_PUSH_ALLOW_OFFLINE_BASE: 'true',
+        SAGEMAKER_TEMPLATES_PUSH_RETRIES: '3',
+        SAGEMAKER_TEMPLATES_PUSH_BACKOFF_MS: '50',
+      }),
+    ).toMatchObject({
+      registry: '127.0.0.1:5000',
+      allowOfflineBase: true,
+      retry: { attempts: 3, baseDelayMs: 50, maxDelayMs: 800 },
+    });
+  });
+
+  it('names the setting that is wrong and the fix', () => {
+    expect(() => plan({ repository: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/algo' })).toThrow(
+      /^push\.repository in templates\/my-algo\/template\.json is ".*": that is a repository URI .* Use the name "algo"/,
+    );
+    expect(() => plan({ region: 'eu-west1' })).toThrow(
+      /push\.region in .* Did you mean "eu-west-1"\?/,
+    );
+    expect(() => plan({}, ['--account', '1234'])).toThrow(
+      /--account is "1234"; an AWS account id has 12 digits/,
+    );
+    expect(() => plan({}, [], { SAGEMAKER_TEMPLATES_PUSH_REGISTRY: 'host:5000/repo' })).toThrow(
+      /^SAGEMAKER_TEMPLATES_PUSH_REGISTRY is "host:5000\/repo": that is a repository URI/,
+    );
+    expect(() => plan({ latest: true, tagImmutability: true })).toThrow(
+      /asks for the latest tag and for immutable tags.*Set push\.latest or push\.tagImmutability to false/,
+    );
+    expect(() => plan({}, [], { SAGEMAKER_TEMPLATES_PUSH_RETRIES: 'many' })).toThrow(
+      /SAGEMAKER_TEMPLATES_PUSH_RETRIES is "many"/,
+    );
+  });
+});

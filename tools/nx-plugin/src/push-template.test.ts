@@ -1,0 +1,120 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PublishResult } from '@sagemaker-templates/registry';
+import { pushTemplate, summaryLine } from './push-template.ts';
+
+const d1 = `sha256:${'1'.repeat(64)}`;
+const d2 = `sha256:${'2'.repeat(64)}`;
+const base: PublishResult = {
+  status: 'pushed',
+  repository: {
+    name: 'sagemaker-templates/node',
+    uri: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-templates/node',
+    accountId: '123456789012',
+    created: false,
+    immutable: false,
+    differences: [],
+  },
+  registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+  reference: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-templates/node:abc123',
+  digest: d2,
+  tags: [
+    { tag: '0.1.0', from: d1, to: d2, moved: true },
+    { tag: 'latest', to: d2, moved: true },
+  ],
+  push: {
+    reference: 'x',
+    digest: d2,
+    layers: { pushed: 2, existed: 7, mounted: 1 },
+    bytesUploaded: 1_234_567,
+  },
+  durationMs: 4321,
+};
+
+describe('summaryLine', () => {
+  it('says what was uploaded and where the tags moved', () => {
+    expect(summaryLine(base)).toBe(
+      'pushed 123456789012.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-templates/node:abc123 (sha256:222222222222): 2 layers uploaded (1.2 MB before compression), 8 already there; 0.1.0 moved from sha256:111111111111, latest created (4.3 s)',
+    );
+  });
+
+  it('says up to date, and through which registry', () => {
+    const { push: _push, ...rest } = base;
+    expect(
+      summaryLine({
+        ...rest,
+        status: 'up-to-date',
+        registry: '127.0.0.1:5000',
+        tags: [{ tag: '0.1.0', from: d2, to: d2, moved: false }],
+        durationMs: 120,
+      }),
+    ).toBe(
+      'up to date: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-templates/node:abc123 (sha256:222222222222) is already in ECR via 127.0.0.1:5000; 0.1.0 unchanged (0.1 s)',
+    );
+  });
+});
+
+// No Docker needed: these fail before anything is built, which is the point.
+describe('pushTemplate fails fast', () => {
+  const KEYS = [
+    'AWS_REGION',
+    'AWS_DEFAULT_REGION',
+    'AWS_PROFILE',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_CONFIG_FILE',
+    'AWS_SHARED_CREDENTIALS_FILE',
+    'AWS_EC2_METADATA_DISABLED',
+    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+    'AWS_WEB_IDENTITY_TOKEN_FILE',
+  ];
+  let saved: Record<string, string | undefined>;
+  let dir: string;
+  beforeEach(async () => {
+    saved = Object.fromEntries(KEYS.map((key) => [key, process.env[key]]));
+    for (const key of KEYS) delete process.env[key];
+    Object.assign(process.env, {
+      AWS_CONFIG_FILE: '/nonexistent/aws-config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_REGION: 'eu-west-1',
+    });
+    dir = await mkdtemp(join(tmpdir(), 'push-template-'));
+    await cp(
+      join(import.meta.dirname, '../../../templates/node/template.json'),
+      join(dir, 'algo/template.json'),
+      {
+        recursive: true,
+      },
+    );
+  });
+  afterEach(async () => {
+    for (const key of KEYS) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('says that credentials are missing before building anything', async () => {
+    const lines: string[] = [];
+    await expect(
+      pushTemplate(join(dir, 'algo'), { log: (line) => lines.push(line) }),
+    ).rejects.toThrow(/^No AWS credentials found for ecr:GetAuthorizationToken in eu-west-1\./);
+    expect(lines).toEqual([]);
+  });
+
+  it('refuses a repository URI in template.json, naming the file and the name to use', async () => {
+    const file = join(dir, 'algo/template.json');
+    const manifest = JSON.parse(await readFile(file, 'utf8'));
+    manifest.push = { repository: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/algo' };
+    await writeFile(file, JSON.stringify(manifest));
+    await expect(pushTemplate(join(dir, 'algo'), { log: () => undefined })).rejects.toThrow(
+      `push.repository in ${file} is "123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/algo": that is a repository URI (registry host and name), not a name. Use the name "team/algo"`,
+    );
+  });
+});
