@@ -1,0 +1,211 @@
+"""The `train` command: SageMaker's /opt/ml tree in, a SavedModel out (or a failure file)."""
+
+import json
+import signal
+import sys
+import time
+import traceback
+
+from . import sagemaker
+from .data import class_names, encode_labels, read_channel
+from .hyperparameters import decode, load_schema
+from .sagemaker import UserError
+
+CHECKPOINT_INTERVAL_SECONDS = 30
+
+
+class Stopped(Exception):
+    def __init__(self, signal_name: str):
+        super().__init__(signal_name)
+        self.signal_name = signal_name
+
+
+class StopRequest:
+    """SIGTERM (StopTrainingJob, MaxRuntimeInSeconds) and SIGINT. Inside fit() the request is
+    noted and the training loop ends after the current batch; anywhere else it raises at once."""
+
+    def __init__(self):
+        self.signal_name = None
+        self.in_fit = False
+
+    def install(self):
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, self._handle)
+
+    def _handle(self, signum, _frame):
+        name = signal.Signals(signum).name
+        print(f"{name} received: stopping", flush=True)
+        self.signal_name = self.signal_name or name
+        if not self.in_fit:
+            raise Stopped(self.signal_name)
+
+    def requested(self) -> bool:
+        return self.signal_name is not None
+
+
+def channels_config() -> dict:
+    config = sagemaker.read_config("inputdataconfig.json", {})
+    for name, spec in config.items():
+        mode = (spec or {}).get("TrainingInputMode", "File")
+        if mode not in ("File", "FastFile"):
+            raise UserError(
+                f'Channel "{name}" uses TrainingInputMode {mode}; this algorithm reads files. '
+                "Use File or FastFile."
+            )
+    if not config:  # no inputdataconfig.json: take the folders that are there
+        root = sagemaker.data_dir()
+        config = {p.name: {} for p in root.iterdir() if p.is_dir()} if root.is_dir() else {}
+    if "train" not in config:
+        raise UserError(
+            f'The "train" channel is missing (channels: {sorted(config) or "none"}). '
+            'Add a channel named "train" with CSV files: label first, then numeric features.'
+        )
+    for name in sorted(set(config) - {"train", "validation"}):
+        print(f'note: channel "{name}" is not used by this algorithm', flush=True)
+    return config
+
+
+def run(stop: StopRequest) -> int:
+    started = time.monotonic()
+    # A failure file left by an earlier run in the same tree (local reruns) would contradict this one.
+    try:
+        (sagemaker.output_dir() / "failure").unlink(missing_ok=True)
+    except OSError:
+        pass
+    me = sagemaker.identity()
+    print(f"host={me.current_host} hosts={','.join(me.hosts)} leader={str(me.leader).lower()}", flush=True)
+    hp = decode(sagemaker.read_config("hyperparameters.json", {}), load_schema())
+    print("hyperparameters " + json.dumps(hp, sort_keys=True), flush=True)
+
+    config = channels_config()
+    train = read_channel(sagemaker.data_dir() / "train", "train")
+    classes = class_names(train.labels)
+    if len(classes) < 2:
+        raise UserError(f"The train channel has one class only ({classes[0]!r}); a classifier needs two or more.")
+    y_train = encode_labels(train.labels, classes, "train")
+    validation = None
+    if "validation" in config:
+        validation = read_channel(sagemaker.data_dir() / "validation", "validation")
+        if validation.features.shape[1] != train.features.shape[1]:
+            raise UserError(
+                f"The validation channel has {validation.features.shape[1]} features, the train channel "
+                f"{train.features.shape[1]}. Give both channels the same columns."
+            )
+        validation_data = (validation.features, encode_labels(validation.labels, classes, "validation"))
+    print(
+        f"data: train_rows={len(y_train)} validation_rows={len(validation.labels) if validation else 0} "
+        f"features={train.features.shape[1]} classes={len(classes)}",
+        flush=True,
+    )
+
+    # TensorFlow loads in seconds: only after the input has been checked, so mistakes fail fast.
+    import tensorflow as tf
+
+    from . import devices
+    from .model import CheckpointStore, Checkpoints, EpochLog, StopOnRequest, build, export
+
+    print(devices.report(tf), flush=True)
+    if not me.leader:
+        print(
+            f"{me.current_host} is not the first host ({sorted(me.hosts)[0]}): this algorithm trains on one "
+            "host, so there is nothing to do here. See README (Distributed training).",
+            flush=True,
+        )
+        return 0
+
+    n_features = int(train.features.shape[1])
+    fits = {"features": n_features, "classes": classes, "hidden_units": hp["hidden_units"]}
+    store = None
+    resumed = None
+    if sagemaker.checkpoint_dir().is_dir():
+        store = CheckpointStore(sagemaker.checkpoint_dir())
+        resumed = store.load(fits, hp)
+    model, initial_epoch = resumed or (build(n_features, len(classes), hp, train.features), 0)
+
+    log = EpochLog(hp["epochs"])
+    stopper = StopOnRequest(stop.requested)
+    callbacks = [log, stopper]
+    checkpoints = None
+    if store:
+        checkpoints = Checkpoints(store, CHECKPOINT_INTERVAL_SECONDS, fits)
+        checkpoints.completed_epochs = initial_epoch
+        callbacks.append(checkpoints)
+    fit_started = time.monotonic()
+    stop.in_fit = True
+    try:
+        if initial_epoch < hp["epochs"] and not stop.requested():
+            model.fit(
+                train.features,
+                y_train,
+                batch_size=hp["batch_size"],
+                epochs=hp["epochs"],
+                initial_epoch=initial_epoch,
+                validation_data=validation_data if validation else None,
+                shuffle=True,
+                verbose=0,
+                callbacks=callbacks,
+            )
+    finally:
+        stop.in_fit = False
+    if stop.requested():
+        if checkpoints:
+            checkpoints.save()
+        raise Stopped(stop.signal_name)
+    fit_seconds = time.monotonic() - fit_started
+
+    final = {k: v for k, v in log.last.items() if k != "epoch"}
+    metadata = {
+        "classes": classes,
+        "features": n_features,
+        "feature_names": train.feature_names,
+        "hyperparameters": hp,
+        "final_metrics": final,
+        "tensorflow": tf.__version__,
+        "signature": {
+            "name": "serving_default",
+            "inputs": {"features": f"float32 [batch, {n_features}]"},
+            "outputs": {"probabilities": f"float32 [batch, {len(classes)}]", "label": "string [batch]"},
+        },
+    }
+    target = export(model, classes, sagemaker.model_dir(), metadata)
+    if store:
+        checkpoints.save()
+    output = sagemaker.output_dir() / "data"
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "metrics.json").write_text(
+        json.dumps({"final": final, "history": log.history}, indent=2) + "\n", encoding="utf-8"
+    )
+    print(
+        f"model saved: {target} fit_seconds={fit_seconds:.1f} total_seconds={time.monotonic() - started:.1f}",
+        flush=True,
+    )
+    return 0
+
+
+def main() -> int:
+    stop = StopRequest()
+    stop.install()
+    try:
+        return run(stop)
+    except Stopped as stopped:
+        message = (
+            f"Training stopped by {stopped.signal_name} (StopTrainingJob or MaxRuntimeInSeconds) before it "
+            "finished; no model was written. Raise MaxRuntimeInSeconds or lower epochs if the stop was not intended."
+        )
+        if sagemaker.checkpoint_dir().is_dir():
+            message += f" The last checkpoint is in {sagemaker.checkpoint_dir()}; a new job with the same CheckpointConfig resumes from it."
+        sagemaker.write_failure(message)
+        print(message, flush=True)
+        return 130 if stopped.signal_name == "SIGINT" else 143
+    except UserError as error:
+        sagemaker.write_failure(str(error))
+        print(f"error: {error}", file=sys.stderr, flush=True)
+        return 1
+    except Exception as error:  # noqa: BLE001 - the failure file must be written whatever went wrong
+        trace = traceback.format_exc()
+        sagemaker.write_failure(
+            f"Unexpected error: {type(error).__name__}: {error}. This is a bug in the algorithm or its image; "
+            f"the training log has the stack trace.\n{trace}"
+        )
+        print(trace, file=sys.stderr, flush=True)
+        return 2
