@@ -21,12 +21,13 @@ class Stopped(Exception):
 
 
 class StopRequest:
-    """SIGTERM (StopTrainingJob, MaxRuntimeInSeconds) and SIGINT. Inside fit() the request is
-    noted and the training loop ends after the current batch; anywhere else it raises at once."""
+    """SIGTERM (StopTrainingJob, MaxRuntimeInSeconds) and SIGINT. While `deferred` (fit(), where the
+    loop ends after the current batch, and the export, which must not leave half a model behind)
+    the request is only noted; anywhere else it raises at once."""
 
     def __init__(self):
         self.signal_name = None
-        self.in_fit = False
+        self.deferred = False
 
     def install(self):
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -36,7 +37,7 @@ class StopRequest:
         name = signal.Signals(signum).name
         print(f"{name} received: stopping", flush=True)
         self.signal_name = self.signal_name or name
-        if not self.in_fit:
+        if not self.deferred:
             raise Stopped(self.signal_name)
 
     def requested(self) -> bool:
@@ -131,7 +132,7 @@ def run(stop: StopRequest) -> int:
         checkpoints.completed_epochs = initial_epoch
         callbacks.append(checkpoints)
     fit_started = time.monotonic()
-    stop.in_fit = True
+    stop.deferred = True
     try:
         if initial_epoch < hp["epochs"] and not stop.requested():
             model.fit(
@@ -146,7 +147,7 @@ def run(stop: StopRequest) -> int:
                 callbacks=callbacks,
             )
     finally:
-        stop.in_fit = False
+        stop.deferred = False
     if stop.requested():
         if checkpoints:
             checkpoints.save()
@@ -167,14 +168,20 @@ def run(stop: StopRequest) -> int:
             "outputs": {"probabilities": f"float32 [batch, {len(classes)}]", "label": "string [batch]"},
         },
     }
-    target = export(model, classes, sagemaker.model_dir(), metadata)
-    if store:
-        checkpoints.save()
-    output = sagemaker.output_dir() / "data"
-    output.mkdir(parents=True, exist_ok=True)
-    (output / "metrics.json").write_text(
-        json.dumps({"final": final, "history": log.history}, indent=2) + "\n", encoding="utf-8"
-    )
+    stop.deferred = True
+    try:
+        target = export(model, classes, sagemaker.model_dir(), metadata)
+        if store:
+            checkpoints.save()
+        output = sagemaker.output_dir() / "data"
+        output.mkdir(parents=True, exist_ok=True)
+        (output / "metrics.json").write_text(
+            json.dumps({"final": final, "history": log.history}, indent=2) + "\n", encoding="utf-8"
+        )
+    finally:
+        stop.deferred = False
+    if stop.requested():
+        print(f"{stop.signal_name} arrived while saving; the model is complete", flush=True)
     print(
         f"model saved: {target} fit_seconds={fit_seconds:.1f} total_seconds={time.monotonic() - started:.1f}",
         flush=True,
