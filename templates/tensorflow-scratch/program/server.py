@@ -6,6 +6,7 @@ says 200 only when its own load succeeded: never healthy with a broken model.
 
 import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -13,7 +14,7 @@ import traceback
 from algorithm import codecs, sagemaker, settings
 from algorithm.codecs import HttpError
 
-STATE = {"model": None, "error": "the model has not been loaded yet"}
+STATE = {"model": None, "error": "the model is still loading"}
 LIMIT = settings.max_payload_bytes()
 DEFAULT_ACCEPT = os.environ.get("SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT", codecs.JSON).strip().lower() or codecs.JSON
 
@@ -149,4 +150,23 @@ def app(environ, start_response):
         )
 
 
-load()
+def load_exiting_on_sigterm() -> None:
+    """Loads the model before this worker accepts any request.
+
+    Synchronously on purpose: a worker that accepted requests while still loading would answer 503
+    to traffic that arrives after another worker's /ping said 200. Until every worker is ready,
+    requests wait in the socket backlog for one that is (nginx answers 503 before gunicorn is up).
+    gunicorn's SIGTERM handler only marks a worker to stop after its current request; while the
+    model loads nothing is in flight, so exit at once rather than finish importing TensorFlow."""
+    previous = signal.getsignal(signal.SIGTERM)
+    if not callable(previous):
+        load()  # not under gunicorn (tests, a REPL): leave signals alone
+        return
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    try:
+        load()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+load_exiting_on_sigterm()

@@ -73,21 +73,25 @@ class EpochLog(keras.callbacks.Callback):
             self.history.append(self.last)
 
 
+class Interrupted(Exception):
+    """Raised out of fit() between two batches when a stop was requested."""
+
+
 class StopOnRequest(keras.callbacks.Callback):
-    """Ends fit() after the current batch once `should_stop()` says so (SIGTERM)."""
+    """Leaves fit() right after the current batch once `should_stop()` says so (SIGTERM): no
+    validation pass and no metrics line for the unfinished epoch."""
 
     def __init__(self, should_stop):
         super().__init__()
         self.should_stop = should_stop
-        self.stopped_at_epoch = None
 
     def on_train_batch_end(self, batch, logs=None):
         if self.should_stop():
-            self.model.stop_training = True
+            raise Interrupted()
 
-    def on_epoch_end(self, epoch, logs=None):
-        if self.should_stop() and self.stopped_at_epoch is None:
-            self.stopped_at_epoch = epoch
+    def on_test_batch_end(self, batch, logs=None):
+        if self.should_stop():
+            raise Interrupted()
 
 
 class Checkpoints(keras.callbacks.Callback):

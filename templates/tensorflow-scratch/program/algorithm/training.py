@@ -103,13 +103,13 @@ def run(stop: StopRequest) -> int:
     import tensorflow as tf
 
     from . import devices
-    from .model import CheckpointStore, Checkpoints, EpochLog, StopOnRequest, build, export
+    from .model import CheckpointStore, Checkpoints, EpochLog, Interrupted, StopOnRequest, build, export
 
     print(devices.report(tf), flush=True)
     if not me.leader:
         print(
             f"{me.current_host} is not the first host ({sorted(me.hosts)[0]}): this algorithm trains on one "
-            "host, so there is nothing to do here. See README (Distributed training).",
+            "host, so there is nothing to do here (README: Several hosts).",
             flush=True,
         )
         return 0
@@ -146,6 +146,8 @@ def run(stop: StopRequest) -> int:
                 verbose=0,
                 callbacks=callbacks,
             )
+    except Interrupted:
+        pass
     finally:
         stop.deferred = False
     if stop.requested():
