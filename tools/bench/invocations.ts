@@ -1,35 +1,56 @@
 /**
- * /invocations latency and throughput of a template's image on loopback, next to a bare Node.js
- * http server answering the same payload on the same machine (the physical reference).
+ * Serving numbers of any template's image on loopback: cold start to the first 200 on /ping, and
+ * /invocations latency and throughput for each worker count and concurrency, next to bare
+ * `node:http` servers answering the same bytes (the physical reference).
  *
- *   npx tsx tools/bench/invocations.ts [templates/node] [--concurrency 8] [--requests 3000]
+ *   npx tsx tools/bench/invocations.ts [templates/node] [--workers 1,2] [--concurrency 1,8]
+ *     [--requests 3000] [--starts 3] [--request <name in conformance.serving.requests>]
  */
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { inputDataConfig, loadManifest, resourceConfig } from '@sagemaker-templates/contract';
-import { connectEngine, OptMlTree, startContainer } from '@sagemaker-templates/engine';
+import {
+  connectEngine,
+  OptMlTree,
+  startContainer,
+  type RunningContainer,
+} from '@sagemaker-templates/engine';
 import { buildTemplate } from '../nx-plugin/src/build-template.ts';
-import { formatLoad, load } from './load.ts';
+import { formatLoad, load, type LoadOptions, type LoadResult } from './load.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    concurrency: { type: 'string', default: '8' },
+    workers: { type: 'string', default: `1,${cpus().length}` },
+    concurrency: { type: 'string', default: '1,8' },
     requests: { type: 'string', default: '3000' },
+    starts: { type: 'string', default: '3' },
+    request: { type: 'string' },
   },
 });
 const root = positionals[0] ?? 'templates/node';
-const concurrency = Number(values.concurrency);
+const numbers = (list: string, flag: string) =>
+  [...new Set(list.split(',').map(Number))].map((n) => {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} takes positive integers: 1,8`);
+    return n;
+  });
+const workerCounts = numbers(values.workers, 'workers');
+const concurrencies = numbers(values.concurrency, 'concurrency');
 const requests = Number(values.requests);
+const starts = Number(values.starts);
 
 const manifest = await loadManifest(join(root, 'template.json'));
-const sample = manifest.conformance.serving?.requests[0];
+const samples = manifest.conformance.serving?.requests ?? [];
+const sample = values.request ? samples.find((r) => r.name === values.request) : samples[0];
 const training = manifest.conformance.training;
 if (!sample || !training)
   throw new Error(
-    `${root}/template.json needs conformance.training and conformance.serving.requests`,
+    values.request
+      ? `${root}/template.json has no conformance.serving.requests entry named "${values.request}" (it has: ${samples.map((r) => r.name).join(', ')})`
+      : `${root}/template.json needs conformance.training and conformance.serving.requests`,
   );
 const body = sample.body ?? (await readFile(join(root, sample.bodyFile ?? ''), 'utf8'));
 const accept = sample.accept ?? 'application/json';
@@ -37,10 +58,9 @@ const accept = sample.accept ?? 'application/json';
 const docker = connectEngine();
 const { image } = await buildTemplate(root, { quiet: true });
 console.log(
-  `image ${image}; payload ${Buffer.byteLength(body)} bytes ${sample.contentType} → ${accept}; ${requests} requests, concurrency ${concurrency}, ${process.env.HOSTNAME ?? ''} ${(await import('node:os')).cpus().length} CPUs\n`,
+  `image ${image}; request "${sample.name}": ${Buffer.byteLength(body)} bytes ${sample.contentType} → ${accept}; ${requests} requests per run after a warm-up; ${cpus().length} CPUs\n`,
 );
 
-// Train once on the sample data to get a model to serve.
 await using trainTree = await OptMlTree.create({
   hyperparameters: training.hyperparameters,
   inputDataConfig: inputDataConfig(training.channels),
@@ -49,7 +69,46 @@ await using trainTree = await OptMlTree.create({
     Object.entries(training.channels).map(([name, c]) => [name, join(root, c.source)]),
   ),
 });
-{
+await train();
+await using serveTree = await OptMlTree.create({ model: trainTree.modelDir });
+
+let answer: string | undefined;
+for (const workers of workerCounts) {
+  const coldStarts: number[] = [];
+  for (let i = 1; i < starts; i++) {
+    await using server = await serve(workers);
+    coldStarts.push(await firstPing(server));
+  }
+  await using server = await serve(workers);
+  coldStarts.push(await firstPing(server));
+  console.log(
+    `SAGEMAKER_MODEL_SERVER_WORKERS=${workers}: cold start to the first 200 on /ping ${coldStarts.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`,
+  );
+  answer ??= await templateAnswer(server.url('/invocations'));
+  for (const concurrency of concurrencies) {
+    const result = await load({ ...loadOptions(concurrency), url: server.url('/invocations') });
+    console.log(formatLoad(`  template, c=${concurrency}`, result));
+  }
+}
+
+console.log('\nreferences (the same answer from a bare node:http server):');
+let imageHasNode = true;
+for (const concurrency of concurrencies) {
+  const inImage: LoadResult | undefined = imageHasNode
+    ? await bareContainerLoad(loadOptions(concurrency), answer!)
+    : undefined;
+  if (inImage) console.log(formatLoad(`  same image and port path, c=${concurrency}`, inImage));
+  else if (imageHasNode) console.log('  same image and port path: n/a (no node on the image PATH)');
+  imageHasNode &&= inImage !== undefined;
+  console.log(
+    formatLoad(
+      `  on the host, c=${concurrency}`,
+      await bareServerLoad(loadOptions(concurrency), answer!),
+    ),
+  );
+}
+
+async function train(): Promise<void> {
   await using trainer = await startContainer(docker, {
     image,
     cmd: ['train'],
@@ -62,38 +121,33 @@ await using trainTree = await OptMlTree.create({
   );
 }
 
-await using serveTree = await OptMlTree.create({ model: trainTree.modelDir });
-const started = performance.now();
-await using server = await startContainer(docker, {
-  image,
-  cmd: ['serve'],
-  binds: serveTree.binds({ readOnlyModel: true, include: ['model'] }),
-  publishPort: true,
-});
-await server.waitForHttp('/ping', { timeoutMs: 120_000 });
-console.log(
-  `serve: first 200 on /ping ${(performance.now() - started).toFixed(0)} ms after container start\n`,
-);
+function serve(workers: number): Promise<RunningContainer> {
+  return startContainer(docker, {
+    image,
+    cmd: ['serve'],
+    env: { SAGEMAKER_MODEL_SERVER_WORKERS: String(workers) },
+    binds: serveTree.binds({ readOnlyModel: true, include: ['model'] }),
+    publishPort: true,
+  });
+}
 
-const options = {
-  body,
-  contentType: sample.contentType,
-  accept,
-  concurrency,
-  requests,
-  warmup: Math.min(500, requests),
-};
-const template = await load({ ...options, url: server.url('/invocations') });
-const answer = await templateAnswer(server.url('/invocations'));
-const bareInContainer = await bareContainerLoad(options, answer);
-const reference = await bareServerLoad(options, answer);
-console.log(formatLoad(`${root} (container, published port)`, template));
-console.log(formatLoad('bare node:http, same image and port path', bareInContainer));
-console.log(formatLoad('bare node:http on the host (reference)', reference));
-const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(0)}%`;
-console.log(
-  `\nthe template serves ${pct(template.throughput, bareInContainer.throughput)} of a bare server behind the same Docker port path, ${pct(template.throughput, reference.throughput)} of the host reference`,
-);
+/** Milliseconds from the container's start to the first 200 on /ping. */
+async function firstPing(server: RunningContainer): Promise<number> {
+  const started = performance.now();
+  await server.waitForHttp('/ping', { timeoutMs: 120_000 });
+  return performance.now() - started;
+}
+
+function loadOptions(concurrency: number): Omit<LoadOptions, 'url'> {
+  return {
+    body,
+    contentType: sample!.contentType,
+    accept,
+    concurrency,
+    requests,
+    warmup: Math.min(500, requests),
+  };
+}
 
 async function templateAnswer(url: string): Promise<string> {
   const response = await fetch(url, {
@@ -108,20 +162,30 @@ function bareServerCode(answer: string, host: string, port: number): string {
   return `const http=require('http');const a=${JSON.stringify(answer)};http.createServer((q,s)=>{q.resume();q.on('end',()=>{s.writeHead(200,{'Content-Type':${JSON.stringify(accept)}});s.end(a)})}).listen(${port},'${host}',function(){console.log(this.address().port)});process.on('SIGTERM',()=>process.exit(0))`;
 }
 
-/** The same bare server inside the template's own image, published like the template's server. */
-async function bareContainerLoad(opts: Omit<Parameters<typeof load>[0], 'url'>, answer: string) {
-  await using bare = await startContainer(docker, {
-    image,
-    entrypoint: ['node', '-e', bareServerCode(answer, '0.0.0.0', 8080)],
-    cmd: [],
-    publishPort: true,
-  });
+/** The bare server inside the template's own image, published like the template's server; undefined without node. */
+async function bareContainerLoad(
+  opts: Omit<LoadOptions, 'url'>,
+  answer: string,
+): Promise<LoadResult | undefined> {
+  let bare: RunningContainer;
+  try {
+    bare = await startContainer(docker, {
+      image,
+      entrypoint: ['node', '-e', bareServerCode(answer, '0.0.0.0', 8080)],
+      cmd: [],
+      publishPort: true,
+    });
+  } catch (error) {
+    if (/executable file not found|no such file/i.test(String(error))) return undefined;
+    throw error;
+  }
+  await using _ = bare;
   await bare.waitForLog(/^8080$/m, 30_000);
   return await load({ ...opts, url: bare.url('/invocations') });
 }
 
-/** A bare node:http server in a child process that reads the body and returns the template's answer. */
-async function bareServerLoad(opts: Omit<Parameters<typeof load>[0], 'url'>, answer: string) {
+/** The bare server in a child process on the host. */
+async function bareServerLoad(opts: Omit<LoadOptions, 'url'>, answer: string) {
   const child = spawn(process.execPath, ['-e', bareServerCode(answer, '127.0.0.1', 0)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
