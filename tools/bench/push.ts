@@ -19,7 +19,10 @@ import { promisify } from 'node:util';
 import { loadManifest } from '@sagemaker-templates/contract';
 import { buildImage, connectEngine } from '@sagemaker-templates/engine';
 import { DistributionClient, pushImage } from '@sagemaker-templates/registry';
-import { startPushTestServers } from '@sagemaker-templates/registry/test-support';
+import {
+  removeImageReferences,
+  startPushTestServers,
+} from '@sagemaker-templates/registry/test-support';
 import { baseMode, resolveBase } from '../nx-plugin/src/base-image.ts';
 import { pushTemplate } from '../nx-plugin/src/push-template.ts';
 
@@ -170,21 +173,10 @@ try {
     `   npx nx run node:push (process start, Nx, the same)             ${seconds(cli).padStart(8)}`,
   );
 } finally {
-  const listed = await docker.listImages({
-    filters: JSON.stringify({
-      reference: [`${servers.registry.host}/*/*`, 'sagemaker-templates/bench-*'],
-    }),
-  });
-  // Tags, and digest references that a moved tag leaves behind.
-  for (const ref of listed.flatMap((image) => [
-    ...(image.RepoTags ?? []),
-    ...(image.RepoDigests ?? []),
-  ])) {
-    await docker
-      .getImage(ref)
-      .remove()
-      .catch(() => undefined);
-  }
+  await removeImageReferences(docker, [
+    `${servers.registry.host}/*/*`,
+    'sagemaker-templates/bench-*',
+  ]);
   await rm(scratch, { recursive: true, force: true });
   for (const file of ['bench-algo.json', 'bench-algo.junit.xml']) {
     await rm(join('reports/conformance', file), { force: true });

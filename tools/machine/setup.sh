@@ -22,5 +22,5 @@ else
   step "npm packages up to date"
 fi
 
-bash tools/machine/ensure-docker.sh
+# make-base-images.sh starts (or installs) the Docker engine first.
 bash tools/machine/make-base-images.sh

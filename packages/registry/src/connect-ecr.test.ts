@@ -2,41 +2,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectEcr } from './connect-ecr.ts';
 import { PushError } from './push-error.ts';
 import { RegionError } from './region.ts';
+import { isolateAwsEnvironment } from './test-support/isolated-aws-env.ts';
 
-const KEYS = [
-  'AWS_REGION',
-  'AWS_DEFAULT_REGION',
-  'AWS_PROFILE',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_CONFIG_FILE',
-  'AWS_SHARED_CREDENTIALS_FILE',
-  'AWS_EC2_METADATA_DISABLED',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-  'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'AWS_ENDPOINT_URL_ECR',
-  'AWS_ENDPOINT_URL',
-];
-let saved: Record<string, string | undefined>;
+let restoreEnvironment: () => void;
 
 // The real SDK chain, with the environment and the shared files under control, and no instance
 // metadata lookups (they would leave this machine).
 describe('connectEcr', () => {
   beforeEach(() => {
-    saved = Object.fromEntries(KEYS.map((key) => [key, process.env[key]]));
-    for (const key of KEYS) delete process.env[key];
-    process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
-    process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
-    process.env.AWS_EC2_METADATA_DISABLED = 'true';
+    restoreEnvironment = isolateAwsEnvironment();
   });
-  afterEach(() => {
-    for (const key of KEYS) {
-      if (saved[key] === undefined) delete process.env[key];
-      else process.env[key] = saved[key];
-    }
-  });
+  afterEach(() => restoreEnvironment());
   const keys = () => {
     process.env.AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
     process.env.AWS_SECRET_ACCESS_KEY = 'secret-for-the-test';

@@ -18,6 +18,7 @@ import {
   TEST_SECRET_ACCESS_KEY,
   type PushTestServers,
   type TestImages,
+  removeImageReferences,
 } from './test-support/index.ts';
 
 const docker = connectEngine();
@@ -49,22 +50,6 @@ function dist(): DistributionClient {
   });
 }
 
-async function removeRegistryTags(): Promise<void> {
-  const listed = await docker.listImages({
-    filters: JSON.stringify({ reference: [`${servers.registry.host}/*/*`] }),
-  });
-  // Tags, and the digest references that moved tags leave behind.
-  for (const ref of listed.flatMap((image) => [
-    ...(image.RepoTags ?? []),
-    ...(image.RepoDigests ?? []),
-  ])) {
-    await docker
-      .getImage(ref)
-      .remove()
-      .catch(() => undefined);
-  }
-}
-
 describe('publishImage against moto (ECR API) and docker-registry (OCI distribution)', () => {
   beforeAll(async () => {
     servers = await startPushTestServers();
@@ -74,7 +59,7 @@ describe('publishImage against moto (ECR API) and docker-registry (OCI distribut
     images = await openTestImages(docker);
   });
   afterAll(async () => {
-    await removeRegistryTags().catch(() => undefined);
+    await removeImageReferences(docker, [`${servers.registry.host}/*/*`]).catch(() => undefined);
     await images?.close();
     ecr?.client.destroy();
     await servers?.close();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PublishResult } from '@sagemaker-templates/registry';
+import { isolateAwsEnvironment } from '@sagemaker-templates/registry/test-support';
 import { pushTemplate, summaryLine } from './push-template.ts';
 
 const d1 = `sha256:${'1'.repeat(64)}`;
@@ -58,31 +59,10 @@ describe('summaryLine', () => {
 
 // No Docker needed: these fail before anything is built, which is the point.
 describe('pushTemplate fails fast', () => {
-  const KEYS = [
-    'AWS_REGION',
-    'AWS_DEFAULT_REGION',
-    'AWS_PROFILE',
-    'AWS_ACCESS_KEY_ID',
-    'AWS_SECRET_ACCESS_KEY',
-    'AWS_SESSION_TOKEN',
-    'AWS_CONFIG_FILE',
-    'AWS_SHARED_CREDENTIALS_FILE',
-    'AWS_EC2_METADATA_DISABLED',
-    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-    'AWS_WEB_IDENTITY_TOKEN_FILE',
-  ];
-  let saved: Record<string, string | undefined>;
+  let restoreEnvironment: () => void;
   let dir: string;
   beforeEach(async () => {
-    saved = Object.fromEntries(KEYS.map((key) => [key, process.env[key]]));
-    for (const key of KEYS) delete process.env[key];
-    Object.assign(process.env, {
-      AWS_CONFIG_FILE: '/nonexistent/aws-config',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_REGION: 'eu-west-1',
-    });
+    restoreEnvironment = isolateAwsEnvironment({ AWS_REGION: 'eu-west-1' });
     dir = await mkdtemp(join(tmpdir(), 'push-template-'));
     await cp(
       join(import.meta.dirname, '../../../templates/node/template.json'),
@@ -93,10 +73,7 @@ describe('pushTemplate fails fast', () => {
     );
   });
   afterEach(async () => {
-    for (const key of KEYS) {
-      if (saved[key] === undefined) delete process.env[key];
-      else process.env[key] = saved[key];
-    }
+    restoreEnvironment();
     await rm(dir, { recursive: true, force: true });
   });
 

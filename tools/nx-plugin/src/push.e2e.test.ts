@@ -9,6 +9,7 @@ import {
   TEST_SECRET_ACCESS_KEY,
   TEST_SESSION_TOKEN,
   type PushTestServers,
+  removeImageReferences,
 } from '@sagemaker-templates/registry/test-support';
 import { makeTempWorkspace, type TempWorkspace } from './test-support/temp-workspace.ts';
 
@@ -67,17 +68,7 @@ async function removeImages(): Promise<void> {
     `${servers.registry.host}/*/*`,
     ...NEW_TEMPLATES.map((name) => `sagemaker-templates/${name}`),
   ];
-  const listed = await docker.listImages({ filters: JSON.stringify({ reference: references }) });
-  // Tags, and the digest references that moved tags leave behind.
-  for (const ref of listed.flatMap((image) => [
-    ...(image.RepoTags ?? []),
-    ...(image.RepoDigests ?? []),
-  ])) {
-    await docker
-      .getImage(ref)
-      .remove()
-      .catch(() => undefined);
-  }
+  await removeImageReferences(docker, references);
 }
 
 describe('nx affected -t push in a temporary git repository', () => {
