@@ -16,6 +16,11 @@ const IMAGES = {
     standsInFor: 'python:3.11-slim-bookworm',
   },
   node: { ref: 'sagemaker-templates/node:22-bookworm', standsInFor: 'node:22-bookworm-slim' },
+  pytorch: {
+    ref: 'sagemaker-templates/pytorch:1.13-cpu-py311',
+    standsInFor:
+      '763104351884.dkr.ecr.us-west-2.amazonaws.com/pytorch-training:2.5-cpu-py311 (and pytorch-inference)',
+  },
 } as const;
 const HOST_CA_DIR = '/usr/local/share/ca-certificates';
 
@@ -123,6 +128,44 @@ describe('tools/machine/make-base-images.sh', () => {
       'pip',
       'venv',
     ]);
+  });
+
+  it('pytorch: CPU torch and the pinned AWS toolkits, wired as AWS wires them, with no build tools', async () => {
+    const pins = Object.fromEntries(
+      readFileSync(join(dirname(SCRIPT), 'base-images/pytorch/requirements.txt'), 'utf8')
+        .split('\n')
+        .filter((line) => /^[A-Za-z]/.test(line))
+        .map((line) => line.split('==') as [string, string]),
+    );
+    const out = await inImage(
+      IMAGES.pytorch.ref,
+      [
+        'python3 -c "import torch; print(torch.__version__, torch.cuda.is_available())"',
+        'pip show sagemaker-training sagemaker-pytorch-training sagemaker-pytorch-inference torchserve | grep ^Version',
+        'echo "$SAGEMAKER_TRAINING_MODULE $SAGEMAKER_SERVING_MODULE"',
+        'command -v train torchserve java',
+        'command -v gcc cc || echo no-compiler',
+      ].join('; '),
+    );
+    const [torch, ...rest] = out.split('\n');
+    expect(torch).toMatch(/^1\.13\.\S+ False$/);
+    expect(rest.slice(0, 4)).toEqual(
+      [
+        pins['sagemaker_training'],
+        pins['sagemaker_pytorch_training'],
+        pins['sagemaker_pytorch_inference'],
+        pins['torchserve'],
+      ].map((v) => `Version: ${v}`),
+    );
+    expect(rest[4]).toBe(
+      'sagemaker_pytorch_container.training:main sagemaker_pytorch_serving_container.serving:main',
+    );
+    expect(rest.slice(5, 8)).toEqual([
+      '/usr/local/bin/train',
+      '/usr/local/bin/torchserve',
+      '/usr/bin/java',
+    ]);
+    expect(rest[8]).toBe('no-compiler');
   });
 
   it('debian: apt knows bookworm, bookworm-updates and bookworm-security, with no lists or caches baked in', async () => {

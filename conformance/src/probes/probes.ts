@@ -51,8 +51,11 @@ export interface TrainingVariant {
   readOnlyChannels?: boolean;
   resourceConfigShape?: 'minimal' | 'full';
   host?: string;
-  /** No network at all, as with EnableNetworkIsolation. */
-  networkDisabled?: boolean;
+  /**
+   * No route out, as with EnableNetworkIsolation: the container runs alone on an internal network,
+   * so its own host name resolves (the toolkits look every host up first) and nothing else does.
+   */
+  isolated?: boolean;
   /** Extra environment and bind mounts, e.g. a simulated nvidia-smi. */
   env?: Record<string, string>;
   binds?: string[];
@@ -196,6 +199,11 @@ export class Probes {
     this.onProgress(
       `training run${variant.fault ? ` (${variant.fault})` : ''}${network ? ` on ${host}` : ''}`,
     );
+    if (variant.isolated && !network) {
+      const internal = await createNetwork(this.docker, { internal: true });
+      this.#disposers.push(() => internal.remove());
+      network = { name: internal.name, hosts: [host] };
+    }
     const started = performance.now();
     try {
       const container = await startContainer(this.docker, {
@@ -208,7 +216,6 @@ export class Probes {
         ],
         env: { TRAINING_JOB_NAME: 'conformance-training', ...variant.env },
         ...(variant.deviceRequests ? { deviceRequests: variant.deviceRequests } : {}),
-        ...(variant.networkDisabled ? { networkDisabled: true } : {}),
         ...(network ? { network: network.name, networkAliases: [host] } : {}),
       });
       this.#disposers.push(() => container.remove());

@@ -3,12 +3,17 @@ import { judgeVariantRun, trainsOnly } from './variant-run.ts';
 
 export const trainNetworkIsolation: Check = {
   id: 'train.network-isolation',
-  title: 'Training works with no network at all',
+  title: 'Training works with no route out (network isolation)',
   source: 'T6, §10 (network isolation)',
   level: 'must',
   profile: 'training',
-  hint: 'Put everything training needs into the image or the channels: with network isolation (EnableNetworkIsolation, VPC-only jobs) nothing can be downloaded at run time, not even a DNS lookup succeeds.',
+  hint: 'Put everything training needs into the image or the channels: with network isolation (EnableNetworkIsolation, VPC-only jobs) nothing can be downloaded at run time and only the job’s own host names resolve.',
   notApplicable: trainsOnly,
   run: (ctx) =>
-    judgeVariantRun(ctx, 'network-isolation', { networkDisabled: true }, 'with no network'),
+    judgeVariantRun(
+      ctx,
+      'network-isolation',
+      { isolated: true },
+      'with no route out of its network',
+    ),
 };
