@@ -143,8 +143,8 @@ describe('tools/machine/make-base-images.sh', () => {
         'python3 -c "import torch; print(torch.__version__, torch.cuda.is_available())"',
         'pip show sagemaker-training sagemaker-pytorch-training sagemaker-pytorch-inference torchserve | grep ^Version',
         'echo "$SAGEMAKER_TRAINING_MODULE $SAGEMAKER_SERVING_MODULE"',
-        'command -v train torchserve java',
-        'command -v gcc cc || echo no-compiler',
+        'for c in train torchserve java; do command -v $c; done',
+        'command -v gcc || command -v cc || echo no-compiler',
       ].join('; '),
     );
     const [torch, ...rest] = out.split('\n');
