@@ -2,7 +2,7 @@ import type { TemplateManifest } from '@sagemaker-templates/contract';
 import type { Probes } from './probes/probes.ts';
 
 export type Level = 'must' | 'should';
-export type Profile = 'image' | 'training' | 'serving';
+export type Profile = 'image' | 'training' | 'toolkit' | 'serving';
 export type Status = 'pass' | 'fail' | 'skip';
 export type Phase = 'observe' | 'load' | 'disturb' | 'consume';
 

@@ -11,8 +11,8 @@ describe('broken fixture images', () => {
     const ids = checks.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const check of checks) {
-      expect(check.id).toMatch(/^(image|train|serve|batch)\.[a-z0-9-]+(\.[a-z0-9-]+)*$/);
-      expect(check.source).toMatch(/([TKIBMSLG]\d+|§9\.\d+|^policy$)/);
+      expect(check.id).toMatch(/^(image|train|toolkit|serve|batch)\.[a-z0-9-]+(\.[a-z0-9-]+)*$/);
+      expect(check.source).toMatch(/([TKIBMSLG]\d+|§\d+\.\d+|^policy$)/);
       expect(check.hint.length).toBeGreaterThan(20);
     }
   });

@@ -31,6 +31,11 @@ import { trainFailureFile } from './train/failure-file.ts';
 import { trainInvocation } from './train/invocation.ts';
 import { trainMetricsRegex } from './train/metrics-regex.ts';
 import { trainModelWritten } from './train/model-written.ts';
+import { toolkitFailureText } from './toolkit/failure-text.ts';
+import { toolkitHyperparametersCli } from './toolkit/hyperparameters-cli.ts';
+import { toolkitProgramCodeDir } from './toolkit/program-code-dir.ts';
+import { toolkitSmVariables } from './toolkit/sm-variables.ts';
+import { toolkitSuccessFile } from './toolkit/success-file.ts';
 
 /** Every check of the suite, in report order. Ids are stable: reports and skips refer to them. */
 export const checks: readonly Check[] = [
@@ -54,6 +59,11 @@ export const checks: readonly Check[] = [
   trainSigterm,
   trainGpuSimulated,
   trainGpuReal,
+  toolkitProgramCodeDir,
+  toolkitHyperparametersCli,
+  toolkitSmVariables,
+  toolkitFailureText,
+  toolkitSuccessFile,
   servePingOk,
   servePingHonest,
   serveInvocationsContentTypes,

@@ -23,6 +23,7 @@ const run = (over: Partial<TrainingObservation> = {}): TrainingObservation => ({
   logs: 'epoch=1 loss=0.5\n',
   modelFiles: [{ path: 'model.json', size: 120 }],
   failure: undefined,
+  successFile: true,
   ...over,
 });
 const http = (status: number, over: Partial<HttpExchange> = {}): HttpExchange => ({

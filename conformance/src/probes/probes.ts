@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+import { access, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import {
@@ -29,6 +30,8 @@ export interface TrainingObservation {
   logs: string;
   modelFiles: { path: string; size: number }[];
   failure: string | undefined;
+  /** Whether /opt/ml/output/success exists after the run (the training toolkit writes it, K6). */
+  successFile: boolean;
   /** Which fault was injected, for failing runs. */
   fault?: string;
   /** Host folder mounted at /opt/ml/model, kept until the probes are disposed. */
@@ -114,6 +117,13 @@ export class Probes {
         throw new Error(`image ${this.image} does not exist on this engine. Build it first.`);
       return info;
     });
+  }
+
+  /** A new empty host folder, removed with the probes (e.g. code to mount into a container). */
+  async scratchDir(prefix: string): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), `${prefix}-`));
+    this.#disposers.push(() => rm(dir, { recursive: true, force: true }));
+    return dir;
   }
 
   /** The sample training run of the manifest, on a full /opt/ml tree. */
@@ -239,6 +249,7 @@ export class Probes {
         logs: '',
         modelFiles: [],
         failure: undefined,
+        successFile: false,
         ...common,
       };
     }
@@ -251,6 +262,7 @@ export class Probes {
       logs: await container.logs(),
       modelFiles: await withSizes(tree.modelDir, await tree.listModelFiles()),
       failure: await tree.readFailure(),
+      successFile: await exists(join(tree.outputDir, 'success')),
       ...common,
     };
   }
@@ -357,4 +369,11 @@ async function withSizes(dir: string, files: string[]): Promise<{ path: string; 
 
 function randomSuffix(): string {
   return Math.random().toString(36).slice(2, 7).padEnd(5, '0');
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }

@@ -15,7 +15,13 @@ const minimal = {
 describe('parseManifest', () => {
   it('fills every default', () => {
     const m = parseManifest(minimal);
-    expect(m.capabilities).toEqual({ train: true, serve: true, batch: false, gpu: false });
+    expect(m.capabilities).toEqual({
+      train: true,
+      serve: true,
+      batch: false,
+      gpu: false,
+      toolkit: false,
+    });
     expect(m.conformance.skip).toEqual({});
     expect(m.conformance.serving?.model).toBe('training');
     expect(m.conformance.serving?.badRequests).toEqual([]);

@@ -5,6 +5,8 @@ export interface Capabilities {
   serve: boolean;
   batch: boolean;
   gpu: boolean;
+  /** `train` is the SageMaker training toolkit, running $SAGEMAKER_PROGRAM from /opt/ml/code. */
+  toolkit: boolean;
 }
 
 export interface ChannelSample {
