@@ -39,17 +39,7 @@ async function main(argv: string[]): Promise<number> {
       await pushTemplate(root, { argv: rest });
       return 0;
     }
-    const built = await buildTemplate(root, { quiet: true });
-    const code = await checkTemplate(root, built.image, rest);
-    // Only a full run counts as a pass the push target may rely on.
-    if (code === 0 && !rest.some((arg) => arg.startsWith('--only'))) {
-      await new ConformanceCache().record({
-        name: basename(root),
-        imageId: built.imageId,
-        suiteKey: await suiteKey(root),
-      });
-    }
-    return code;
+    return await conformance(root, rest);
   } catch (error) {
     if (error instanceof Error && EXPLAINED.has(error.name)) {
       console.error(redact(`[${basename(root)}:${target}] ${error.message}`));
@@ -60,6 +50,33 @@ async function main(argv: string[]): Promise<number> {
     );
     return 1;
   }
+}
+
+/**
+ * Builds, then runs the suite unless this image already passed this suite (the results cache that
+ * push uses too); `--force` or SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE=true runs it regardless.
+ */
+async function conformance(root: string, args: string[]): Promise<number> {
+  const force =
+    args.includes('--force') || process.env.SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE === 'true';
+  const rest = args.filter((arg) => arg !== '--force');
+  const partial = rest.some((arg) => arg.startsWith('--only'));
+  const built = await buildTemplate(root, { quiet: true });
+  const name = basename(root);
+  const cache = new ConformanceCache();
+  const key = await suiteKey(root);
+  const earlier = force || partial ? undefined : await cache.find(built.imageId, key);
+  if (earlier) {
+    console.log(
+      `CONFORMS  ${name}  (${built.image}, ${built.imageId.replace('sha256:', '').slice(0, 12)}): this image passed this suite at ${earlier.passedAt}; not run again.\n` +
+        `  To run it anyway: npx nx run ${name}:conformance --force (or SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE=true)`,
+    );
+    return 0;
+  }
+  const code = await checkTemplate(root, built.image, rest);
+  // Only a full run counts as a pass that later runs and push may rely on.
+  if (code === 0 && !partial) await cache.record({ name, imageId: built.imageId, suiteKey: key });
+  return code;
 }
 
 process.exitCode = await main(process.argv.slice(2));

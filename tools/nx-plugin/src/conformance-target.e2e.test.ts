@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempWorkspace, type TempWorkspace } from './test-support/temp-workspace.ts';
+
+// The conformance target's results cache: a second run of an image that passed is skipped, and
+// --force (or the environment variable) runs the suite again. In a throwaway workspace, so its
+// .cache/ starts empty and nothing here touches the repository's own.
+let ws: TempWorkspace;
+const env = {
+  ...process.env,
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_TUI: 'false',
+  FORCE_COLOR: '0',
+  SAGEMAKER_TEMPLATES_BASE: 'offline',
+  SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE: '',
+};
+const conformance = (...args: string[]) =>
+  ws.run(
+    'npx',
+    ['--no-install', 'nx', 'run', 'node:conformance', '--outputStyle=static', ...args],
+    env,
+  );
+const ranTheSuite = (output: string) => /\d+ checks: \d+ passed/.test(output);
+
+describe('nx run <template>:conformance results cache', () => {
+  beforeAll(async () => {
+    ws = await makeTempWorkspace({ templates: ['node'] });
+  });
+  afterAll(() => ws?.close());
+
+  it('runs the suite, skips it for the same image and suite, and runs it again with --force', async () => {
+    const first = await conformance();
+    expect(first.code, first.output).toBe(0);
+    expect(ranTheSuite(first.output), first.output).toBe(true);
+
+    const second = await conformance();
+    expect(second.code, second.output).toBe(0);
+    expect(ranTheSuite(second.output), second.output).toBe(false);
+    expect(second.output).toMatch(/CONFORMS {2}node .*passed this suite at .*not run again/);
+    expect(second.output).toContain('npx nx run node:conformance --force');
+
+    const forced = await conformance('--force');
+    expect(forced.code, forced.output).toBe(0);
+    expect(ranTheSuite(forced.output), forced.output).toBe(true);
+
+    const byEnvironment = await ws.run(
+      'npx',
+      ['--no-install', 'nx', 'run', 'node:conformance', '--outputStyle=static'],
+      { ...env, SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE: 'true' },
+    );
+    expect(ranTheSuite(byEnvironment.output), byEnvironment.output).toBe(true);
+  });
+});
