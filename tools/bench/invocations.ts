@@ -112,6 +112,8 @@ async function train(): Promise<void> {
   await using trainer = await startContainer(docker, {
     image,
     cmd: ['train'],
+    // The host name resourceconfig.json names: toolkits resolve every host before they start.
+    hostname: 'algo-1',
     binds: trainTree.binds(),
   });
   const exit = await trainer.waitForExit(600_000);

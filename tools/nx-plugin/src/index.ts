@@ -63,6 +63,14 @@ export function templateProject(root: string) {
         `Check the image against the SageMaker container contract`,
         { dependsOn: ['build'] },
       ),
+      train: target(
+        'train',
+        `Run \`docker run IMAGE train\` as SageMaker does, on the manifest's sample data (--hyperparameters '{"k":"v"}', --channel name=path); the /opt/ml tree is kept under .cache/local-runs/${name}/`,
+      ),
+      serve: target(
+        'serve',
+        `Run \`docker run IMAGE serve\` with the last local training run's model (or --model path) on 127.0.0.1:8080 (--port) until Ctrl-C`,
+      ),
       // Not dependsOn conformance: push runs the suite itself, and only when this image has not
       // passed it yet (results are keyed on the image id and the suite), then builds nothing twice.
       push: target(

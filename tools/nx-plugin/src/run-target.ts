@@ -3,7 +3,7 @@ import { buildTemplate } from './build-template.ts';
 import { checkTemplate } from './check-template.ts';
 import { ConformanceCache, suiteKey } from './conformance-cache.ts';
 
-const TARGETS = ['build', 'conformance', 'push'];
+const TARGETS = ['build', 'conformance', 'push', 'train', 'serve'];
 /** Errors whose message is the whole story (what, where, fix): printed without a stack. */
 const EXPLAINED = new Set([
   'TemplateBuildError',
@@ -12,6 +12,7 @@ const EXPLAINED = new Set([
   'PushUsageError',
   'RepositoryNameError',
   'RegionError',
+  'LocalRunError',
 ]);
 // Loaded only by push, so build and conformance start without the AWS SDK.
 let redact = (text: string) => text;
@@ -21,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
   const [target, root, ...rest] = argv;
   if (!target || !root || !TARGETS.includes(target)) {
     console.error(
-      'usage: run-target.ts <build|conformance|push> templates/<name> [conformance or push options]',
+      'usage: run-target.ts <build|conformance|push|train|serve> templates/<name> [options of that target]',
     );
     return 2;
   }
@@ -29,6 +30,10 @@ async function main(argv: string[]): Promise<number> {
     if (target === 'build') {
       await buildTemplate(root);
       return 0;
+    }
+    if (target === 'train' || target === 'serve') {
+      const { localServe, localTrain } = await import('./local-run.ts');
+      return await (target === 'train' ? localTrain : localServe)(root, rest);
     }
     if (target === 'push') {
       // The SDK's notice about future Node.js versions would end up in every push log.
