@@ -11,7 +11,9 @@ describe('broken fixture images', () => {
     const ids = checks.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const check of checks) {
-      expect(check.id).toMatch(/^(image|train|toolkit|serve|batch)\.[a-z0-9-]+(\.[a-z0-9-]+)*$/);
+      expect(check.id).toMatch(
+        /^(image|train|toolkit|serve|batch|mme)\.[a-z0-9-]+(\.[a-z0-9-]+)*$/,
+      );
       expect(check.source).toMatch(/([TKIBMSLG]\d+|§\d+\.\d+|^policy$)/);
       expect(check.hint.length).toBeGreaterThan(20);
     }

@@ -5,10 +5,13 @@ import { imageUserRoot } from './image/user-root.ts';
 import { trainGpuReal } from './gpu/real.ts';
 import { trainGpuSimulated } from './gpu/simulated.ts';
 import { imageNoCredentials } from './image/no-credentials.ts';
+import { imageCpuNoCuda, imageNoDriverLibraries } from './image/libraries.ts';
 import { imageSizeBudget } from './image/size-budget.ts';
 import { trainMultiHost } from './train/multi-host.ts';
 import { trainNetworkIsolation } from './train/network-isolation.ts';
 import { trainSigterm } from './train/sigterm.ts';
+import { mmeInvoke, mmeList, mmeLoad, mmeUnload } from './mme/checks.ts';
+import { batchEnvironment } from './serve/batch-environment.ts';
 import { serveBindToPort } from './serve/bind-to-port.ts';
 import { serveConcurrency } from './serve/concurrency.ts';
 import { batchExecutionParameters, batchStrategySpelling } from './serve/execution-parameters.ts';
@@ -44,6 +47,8 @@ export const checks: readonly Check[] = [
   imageUserRoot,
   imageNoCredentials,
   imageSizeBudget,
+  imageNoDriverLibraries,
+  imageCpuNoCuda,
   trainInvocation,
   trainExitSuccess,
   trainModelWritten,
@@ -74,7 +79,12 @@ export const checks: readonly Check[] = [
   serveBadInputSurvives,
   serveBadInputClientError,
   serveBindToPort,
+  batchEnvironment,
   batchExecutionParameters,
   batchStrategySpelling,
+  mmeLoad,
+  mmeList,
+  mmeInvoke,
+  mmeUnload,
   serveSigterm,
 ];

@@ -7,7 +7,7 @@ export interface HttpExchange {
 }
 
 export interface HttpRequest {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'DELETE';
   headers?: Record<string, string>;
   body?: string | Buffer;
   timeoutMs: number;

@@ -5,6 +5,7 @@ import type Docker from 'dockerode';
 import {
   inputDataConfig,
   limits,
+  paths,
   resourceConfig,
   type ChannelSample,
   type TemplateManifest,
@@ -78,6 +79,11 @@ export interface ServingVariant {
   until?: (answer: HttpExchange) => boolean;
   /** Shown in progress lines. */
   label?: string;
+  /**
+   * Multi-model mode: the model is mounted read-only at /opt/ml/models/<name>/model for each name
+   * (as SageMaker stages models for an MME) and /opt/ml/model stays empty.
+   */
+  multiModelNames?: string[];
 }
 
 export interface ServingSession {
@@ -280,6 +286,31 @@ export class Probes {
     });
   }
 
+  /**
+   * Every shared library file in the image (`*.so*`, one path each), listed by `find` in a throwaway
+   * container with no network; an Error when the image has no `sh` or `find` to list them.
+   */
+  sharedLibraries(): Promise<string[] | Error> {
+    return this.#once('shared-libraries', async () => {
+      const script = "find / -xdev \\( -type f -o -type l \\) -name '*.so*' 2>/dev/null; exit 0";
+      try {
+        await using lister = await startContainer(this.docker, {
+          image: this.image,
+          entrypoint: ['/bin/sh', '-c'],
+          cmd: [script],
+          networkDisabled: true,
+        });
+        const exit = await lister.waitForExit(120_000);
+        const out = await lister.logs({ stderr: false });
+        if (exit.exitCode !== 0)
+          return new Error(`find exited ${exit.exitCode}: ${out.slice(0, 200)}`);
+        return out.split('\n').filter((line) => line.startsWith('/'));
+      } catch (error) {
+        return error as Error;
+      }
+    });
+  }
+
   /** Files read from the image without running it; missing ones are undefined. */
   imageFiles(paths: readonly string[]): Promise<Map<string, string | undefined>> {
     return this.#once(`files:${paths.join(',')}`, () =>
@@ -305,8 +336,12 @@ export class Probes {
   }
 
   async #serve(variant: ServingVariant = {}): Promise<ServingSession> {
-    const model = variant.emptyModel ? undefined : await this.#modelSource();
+    const source = variant.emptyModel ? undefined : await this.#modelSource();
+    const model = variant.multiModelNames ? undefined : source;
     const tree = await OptMlTree.create(model ? { model } : {});
+    const modelBinds = (variant.multiModelNames ?? []).map(
+      (name) => `${source}:${paths.models}/${name}/model:ro`,
+    );
     this.#disposers.push(() => tree.dispose());
     const port = variant.port ?? limits.servingPort;
     this.onProgress(`serving container${variant.label ? ` (${variant.label})` : ''}`);
@@ -314,7 +349,7 @@ export class Probes {
     const container = await startContainer(this.docker, {
       image: this.image,
       cmd: ['serve'],
-      binds: tree.binds({ readOnlyModel: true, include: ['model'] }),
+      binds: [...tree.binds({ readOnlyModel: true, include: ['model'] }), ...modelBinds],
       publishPort: port,
       ...(variant.env ? { env: variant.env } : {}),
     });

@@ -19,6 +19,7 @@ export const paths = {
   failure: `${OPT_ML}/output/failure`, // T18
   checkpoints: `${OPT_ML}/checkpoints`,
   code: `${OPT_ML}/code`,
+  models: `${OPT_ML}/models`, // M2: where an MME stages each model
 } as const;
 
 export const env = {
