@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempWorkspace, type TempWorkspace } from './test-support/temp-workspace.ts';
+import { makeTempWorkspace, nxTestEnv, type TempWorkspace } from './test-support/temp-workspace.ts';
 
 // The conformance target's results cache: a second run of an image that passed is skipped, and
 // --force (or the environment variable) runs the suite again. In a throwaway workspace, so its
 // .cache/ starts empty and nothing here touches the repository's own.
 let ws: TempWorkspace;
-const env = {
-  ...process.env,
-  NX_DAEMON: 'false',
-  NX_NO_CLOUD: 'true',
-  NX_TUI: 'false',
-  FORCE_COLOR: '0',
-  SAGEMAKER_TEMPLATES_BASE: 'offline',
-  SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE: '',
-};
+const env = { ...nxTestEnv, SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE: '' };
 const conformance = (...args: string[]) =>
   ws.run(
     'npx',

@@ -3,19 +3,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine, SESSION_LABEL } from '@sagemaker-templates/engine';
-import { makeTempWorkspace, type TempWorkspace } from './test-support/temp-workspace.ts';
+import { makeTempWorkspace, nxTestEnv, type TempWorkspace } from './test-support/temp-workspace.ts';
 
 // `nx run <template>:train` and `:serve` in a throwaway workspace: train keeps its /opt/ml tree
 // with the model, serve answers on loopback with that model and stops cleanly on SIGTERM.
 let ws: TempWorkspace;
-const env = {
-  ...process.env,
-  NX_DAEMON: 'false',
-  NX_NO_CLOUD: 'true',
-  NX_TUI: 'false',
-  FORCE_COLOR: '0',
-  SAGEMAKER_TEMPLATES_BASE: 'offline',
-};
+const env = nxTestEnv;
 
 describe('local train and serve targets', () => {
   beforeAll(async () => {

@@ -106,3 +106,13 @@ export async function makeTempWorkspace({
     close: () => rm(root, { recursive: true, force: true }),
   };
 }
+
+/** The environment for running nx in a temporary workspace: no daemon, cloud or TUI, plain output, offline bases. */
+export const nxTestEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_TUI: 'false',
+  FORCE_COLOR: '0',
+  SAGEMAKER_TEMPLATES_BASE: 'offline',
+};
