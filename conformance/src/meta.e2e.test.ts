@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildImage,
@@ -18,6 +20,7 @@ import {
   fixtureImage,
 } from './fixtures.ts';
 import { runSuite } from './runner.ts';
+import { setImagePlatform } from './test-support/set-image-platform.ts';
 import type { SuiteReport } from './report.ts';
 
 // The meta-test of the suite: the good fixture passes every check, and each broken fixture fails
@@ -37,6 +40,8 @@ async function buildFixture(id: string): Promise<string> {
     tags: [image],
     buildArgs: { BASE_IMAGE: base },
   });
+  const platform = join(FIXTURES_DIR, 'broken', id, 'platform');
+  if (existsSync(platform)) await setImagePlatform(image, readFileSync(platform, 'utf8'));
   return image;
 }
 

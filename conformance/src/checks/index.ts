@@ -6,6 +6,7 @@ import { trainGpuReal } from './gpu/real.ts';
 import { trainGpuSimulated } from './gpu/simulated.ts';
 import { imageNoCredentials } from './image/no-credentials.ts';
 import { imageCpuNoCuda, imageNoDriverLibraries } from './image/libraries.ts';
+import { imagePlatform } from './image/platform.ts';
 import { imageSizeBudget } from './image/size-budget.ts';
 import { trainMultiHost } from './train/multi-host.ts';
 import { trainNetworkIsolation } from './train/network-isolation.ts';
@@ -13,6 +14,7 @@ import { trainSigterm } from './train/sigterm.ts';
 import { mmeInvoke, mmeList, mmeLoad, mmeUnload } from './mme/checks.ts';
 import { batchEnvironment } from './serve/batch-environment.ts';
 import { serveBindToPort } from './serve/bind-to-port.ts';
+import { serveNetworkIsolation } from './serve/network-isolation.ts';
 import { serveConcurrency } from './serve/concurrency.ts';
 import { batchExecutionParameters, batchStrategySpelling } from './serve/execution-parameters.ts';
 import { serveHeadersTolerated } from './serve/headers-tolerated.ts';
@@ -31,6 +33,7 @@ import { serveSigterm } from './serve/sigterm.ts';
 import { trainExitSuccess } from './train/exit-success.ts';
 import { trainFailureExitCode } from './train/failure-exit-code.ts';
 import { trainFailureFile } from './train/failure-file.ts';
+import { trainFailureMissingChannel } from './train/failure-missing-channel.ts';
 import { trainInvocation } from './train/invocation.ts';
 import { trainMetricsRegex } from './train/metrics-regex.ts';
 import { trainModelWritten } from './train/model-written.ts';
@@ -46,6 +49,7 @@ export const checks: readonly Check[] = [
   entrypointNoTini,
   imageUserRoot,
   imageNoCredentials,
+  imagePlatform,
   imageSizeBudget,
   imageNoDriverLibraries,
   imageCpuNoCuda,
@@ -55,6 +59,7 @@ export const checks: readonly Check[] = [
   trainMetricsRegex,
   trainFailureFile,
   trainFailureExitCode,
+  trainFailureMissingChannel,
   trainHyperparametersJsonEncoded,
   trainHyperparametersEmpty,
   trainChannelsReadOnly,
@@ -79,6 +84,7 @@ export const checks: readonly Check[] = [
   serveBadInputSurvives,
   serveBadInputClientError,
   serveBindToPort,
+  serveNetworkIsolation,
   batchEnvironment,
   batchExecutionParameters,
   batchStrategySpelling,

@@ -84,6 +84,11 @@ export interface ServingVariant {
    * (as SageMaker stages models for an MME) and /opt/ml/model stays empty.
    */
   multiModelNames?: string[];
+  /**
+   * Network isolation: alone on an internal network (no route out, no outside DNS), reached from
+   * this host at its address there instead of through a published port.
+   */
+  isolated?: boolean;
 }
 
 export interface ServingSession {
@@ -345,17 +350,23 @@ export class Probes {
     this.#disposers.push(() => tree.dispose());
     const port = variant.port ?? limits.servingPort;
     this.onProgress(`serving container${variant.label ? ` (${variant.label})` : ''}`);
+    const internal = variant.isolated
+      ? await createNetwork(this.docker, { internal: true })
+      : undefined;
+    if (internal) this.#disposers.push(() => internal.remove());
     const started = performance.now();
     const container = await startContainer(this.docker, {
       image: this.image,
       cmd: ['serve'],
       binds: [...tree.binds({ readOnlyModel: true, include: ['model'] }), ...modelBinds],
-      publishPort: port,
+      ...(internal ? { network: internal.name } : { publishPort: port }),
       ...(variant.env ? { env: variant.env } : {}),
     });
     this.#disposers.push(() => container.remove());
+    const base = internal ? `http://${await addressOn(container, internal.name)}:${port}` : '';
+    const url = (path: string) => (internal ? `${base}${path}` : container.url(path));
     const request: ServingSession['request'] = (path, init) =>
-      exchange(container.url(path), { timeoutMs: limits.invocationsTimeoutMs, ...init });
+      exchange(url(path), { timeoutMs: limits.invocationsTimeoutMs, ...init });
     const { readyAfterMs, pings } = await pollUntilHealthy(
       () => request('/ping', { timeoutMs: limits.pingTimeoutMs }),
       started,
@@ -411,4 +422,12 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** The container's IP address on `network` (the host reaches it there even when the network is internal). */
+async function addressOn(container: RunningContainer, network: string): Promise<string> {
+  const info = await container.inspect();
+  const address = info.NetworkSettings.Networks?.[network]?.IPAddress;
+  if (!address) throw new Error(`${container.describe()} has no address on network ${network}`);
+  return address;
 }
