@@ -18,9 +18,21 @@ describe('nx plugin', () => {
     ]);
   });
 
-  it('gives build, conformance and push targets, conformance after build, none cached by Nx', () => {
+  it('gives build, conformance, train, serve and push targets, conformance after build, none cached by Nx', () => {
     const project = templateProject('templates/my-algo');
-    expect(Object.keys(project.targets)).toEqual(['build', 'conformance', 'push']);
+    expect(Object.keys(project.targets)).toEqual([
+      'build',
+      'conformance',
+      'train',
+      'serve',
+      'push',
+    ]);
+    for (const local of ['train', 'serve'] as const) {
+      expect(project.targets[local].cache).toBe(false);
+      expect(project.targets[local].options.command).toBe(
+        `npx --no-install tsx tools/nx-plugin/src/run-target.ts ${local} templates/my-algo`,
+      );
+    }
     expect(project.targets.push.cache).toBe(false);
     expect(project.targets.push.dependsOn).toBeUndefined();
     expect(project.targets.push.options.command).toBe(
