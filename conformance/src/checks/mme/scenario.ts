@@ -1,7 +1,7 @@
 import { labels, paths } from '@sagemaker-templates/contract';
 import type { CheckContext } from '../../check.ts';
 import { describeStatus, excerpt, type HttpExchange } from '../../probes/http.ts';
-import { once, requestBody, servesOnly } from '../serve/session.ts';
+import { firstWorkingSample, once, requestBody, servesOnly } from '../serve/session.ts';
 
 export const MODEL = 'conformance-a';
 export const UNKNOWN = 'conformance-never-loaded';
@@ -50,7 +50,10 @@ export function mmeScenario(ctx: CheckContext): Promise<MmeScenario> {
         headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-    const sample = ctx.manifest.conformance.serving?.requests[0];
+    // A request the plain server answered, so a broken content type fails only its own check.
+    const sample = ctx.manifest.conformance.serving?.requests.length
+      ? await firstWorkingSample(ctx)
+      : undefined;
     const invoke = async (name: string) =>
       sample
         ? session.request(`/models/${name}/invoke`, {

@@ -1,6 +1,6 @@
 import { fail, pass, type Check } from '../../check.ts';
 import { describeStatus, excerpt } from '../../probes/http.ts';
-import { invoke, readySession } from './session.ts';
+import { firstWorkingSample, invoke, readySession } from './session.ts';
 
 /** What a batch transform job sets (B2), in both spellings SageMaker and local mode use (§9.8). */
 export const BATCH_ENVIRONMENTS = {
@@ -30,7 +30,8 @@ export const batchEnvironment: Check = {
           : undefined,
   async run(ctx) {
     await readySession(ctx); // a server that never starts fails serve.ping.ok instead
-    const request = ctx.manifest.conformance.serving!.requests[0]!;
+    // A request the plain server answered, so a broken content type fails only its own check.
+    const request = await firstWorkingSample(ctx);
     const results = await Promise.all(
       Object.entries(BATCH_ENVIRONMENTS).map(async ([label, env]) => {
         const session = await ctx.probes.servingVariant(`batch:${label}`, { env, label });

@@ -1,6 +1,6 @@
 import { fail, pass, type Check } from '../../check.ts';
 import { describeStatus, excerpt } from '../../probes/http.ts';
-import { invoke, readySession, servesOnly } from './session.ts';
+import { firstWorkingSample, invoke, readySession, servesOnly } from './session.ts';
 
 export const serveNetworkIsolation: Check = {
   id: 'serve.network-isolation',
@@ -26,7 +26,7 @@ export const serveNetworkIsolation: Check = {
         `with no route out of its network, /ping never said 200 (last: ${last ? describeStatus(last) : 'nothing'}); with a network it did`,
       );
     }
-    const request = ctx.manifest.conformance.serving!.requests[0]!;
+    const request = await firstWorkingSample(ctx);
     const answer = await invoke(ctx, session, request);
     return answer.status >= 200 && answer.status < 300
       ? pass(
