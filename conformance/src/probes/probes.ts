@@ -221,9 +221,7 @@ export class Probes {
       `training run${variant.fault ? ` (${variant.fault})` : ''}${network ? ` on ${host}` : ''}`,
     );
     if (variant.isolated && !network) {
-      const internal = await createNetwork(this.docker, { internal: true });
-      this.#disposers.push(() => internal.remove());
-      network = { name: internal.name, hosts: [host] };
+      network = { name: (await this.#isolatedNetwork()).name, hosts: [host] };
     }
     const started = performance.now();
     try {
@@ -340,6 +338,13 @@ export class Probes {
     return run.modelDir;
   }
 
+  /** A new internal network (no route out, no outside DNS), removed with the probes. */
+  async #isolatedNetwork(): Promise<{ name: string }> {
+    const internal = await createNetwork(this.docker, { internal: true });
+    this.#disposers.push(() => internal.remove());
+    return internal;
+  }
+
   async #serve(variant: ServingVariant = {}): Promise<ServingSession> {
     const source = variant.emptyModel ? undefined : await this.#modelSource();
     const model = variant.multiModelNames ? undefined : source;
@@ -350,10 +355,7 @@ export class Probes {
     this.#disposers.push(() => tree.dispose());
     const port = variant.port ?? limits.servingPort;
     this.onProgress(`serving container${variant.label ? ` (${variant.label})` : ''}`);
-    const internal = variant.isolated
-      ? await createNetwork(this.docker, { internal: true })
-      : undefined;
-    if (internal) this.#disposers.push(() => internal.remove());
+    const internal = variant.isolated ? await this.#isolatedNetwork() : undefined;
     const started = performance.now();
     const container = await startContainer(this.docker, {
       image: this.image,

@@ -1,12 +1,11 @@
 import { labels } from '@sagemaker-templates/contract';
 import { fail, pass, skip, type Check, type CheckContext, type Outcome } from '../../check.ts';
 import { describeStatus } from '../../probes/http.ts';
-import { readySession } from '../serve/session.ts';
+import { readySession, servesOnly } from '../serve/session.ts';
 import {
   declaresMme,
-  is2xx,
+  answered2xx,
   MODEL,
-  mmeOnly,
   mmeScenario,
   modelUrl,
   show,
@@ -35,7 +34,7 @@ async function judgeScenario(
 const common = {
   level: 'must' as const,
   profile: 'serving' as const,
-  notApplicable: mmeOnly,
+  notApplicable: servesOnly,
 };
 
 export const mmeLoad: Check = {
@@ -46,7 +45,7 @@ export const mmeLoad: Check = {
   hint: `Serve the multi-model API when SAGEMAKER_MULTI_MODEL=true: POST /models {"model_name", "url"} loads the model from url (under /opt/ml/models) and answers 2xx, and 409 for a name already loaded; or remove the ${labels.multiModels} label.`,
   run: (ctx) =>
     judgeScenario(ctx, (s) =>
-      is2xx(s.load) && s.loadAgain?.status === 409
+      answered2xx(s.load) && s.loadAgain?.status === 409
         ? pass(`load ${MODEL} from ${modelUrl} → ${s.load!.status}; again → 409`)
         : fail(
             `${show(`POST /models ${MODEL}`, s.load)}, ${show('the same again', s.loadAgain)}; expected 2xx, then 409`,
@@ -67,10 +66,10 @@ export const mmeList: Check = {
       const described = parse(s.describe?.body);
       const one = Array.isArray(described) ? described[0] : described;
       const problems = [
-        ...(is2xx(s.list) && found
+        ...(answered2xx(s.list) && found
           ? []
           : [`${show('GET /models', s.list)} without ${MODEL} in "models"`]),
-        ...(is2xx(s.describe) && (one as { modelName?: string })?.modelName === MODEL
+        ...(answered2xx(s.describe) && (one as { modelName?: string })?.modelName === MODEL
           ? []
           : [`${show(`GET /models/${MODEL}`, s.describe)} without modelName ${MODEL}`]),
         ...(s.describeUnknown?.status === 404
@@ -90,13 +89,13 @@ export const mmeInvoke: Check = {
   source: 'M5',
   hint: 'Route POST /models/<name>/invoke to the named model with the usual Content-Type and Accept handling, and answer 404 when that model is not loaded: SageMaker then loads it and retries.',
   notApplicable: (ctx) =>
-    mmeOnly(ctx) ??
+    servesOnly(ctx) ??
     (ctx.manifest.conformance.serving?.requests.length
       ? undefined
       : 'template.json has no conformance.serving.requests to send'),
   run: (ctx) =>
     judgeScenario(ctx, (s) =>
-      is2xx(s.invoke) && s.invokeUnknown?.status === 404
+      answered2xx(s.invoke) && s.invokeUnknown?.status === 404
         ? pass(`invoke ${MODEL} → ${s.invoke!.status}; invoke ${UNKNOWN} → 404`)
         : fail(
             `${show(`invoke ${MODEL}`, s.invoke)}, ${show(`invoke ${UNKNOWN}`, s.invokeUnknown)}; expected 2xx, then 404`,
@@ -113,7 +112,7 @@ export const mmeUnload: Check = {
   run: (ctx) =>
     judgeScenario(ctx, (s) => {
       const invokedAfter = s.invokeUnloaded === undefined || s.invokeUnloaded.status === 404;
-      return is2xx(s.unload) && invokedAfter && s.unloadAgain?.status === 404
+      return answered2xx(s.unload) && invokedAfter && s.unloadAgain?.status === 404
         ? pass(`DELETE ${MODEL} → ${s.unload!.status}; then invoke and DELETE → 404`)
         : fail(
             `${show(`DELETE /models/${MODEL}`, s.unload)}, ${show('then invoke', s.invokeUnloaded)}, ${show('DELETE again', s.unloadAgain)}; expected 2xx, 404, 404`,

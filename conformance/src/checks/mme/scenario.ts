@@ -1,7 +1,7 @@
 import { labels, paths } from '@sagemaker-templates/contract';
 import type { CheckContext } from '../../check.ts';
 import { describeStatus, excerpt, type HttpExchange } from '../../probes/http.ts';
-import { firstWorkingSample, once, requestBody, servesOnly } from '../serve/session.ts';
+import { firstWorkingSample, is2xx, once, requestBody } from '../serve/session.ts';
 
 export const MODEL = 'conformance-a';
 export const UNKNOWN = 'conformance-never-loaded';
@@ -22,8 +22,6 @@ export interface MmeScenario {
   invokeUnloaded?: HttpExchange;
   unloadAgain?: HttpExchange;
 }
-
-export const mmeOnly = (ctx: CheckContext): string | undefined => servesOnly(ctx);
 
 /** Whether the image declares multi-model support (M1); the profile runs only then. */
 export async function declaresMme(ctx: CheckContext): Promise<boolean> {
@@ -85,9 +83,10 @@ export function mmeScenario(ctx: CheckContext): Promise<MmeScenario> {
   });
 }
 
-export const is2xx = (x?: HttpExchange) => x !== undefined && x.status >= 200 && x.status < 300;
+/** A 2xx answer (undefined: the request was never sent). */
+export const answered2xx = (x?: HttpExchange) => x !== undefined && is2xx(x.status);
 export const show = (what: string, x?: HttpExchange) =>
   x
-    ? `${what} → ${describeStatus(x)}${is2xx(x) ? '' : ` ${excerpt(x.body, 120)}`}`
+    ? `${what} → ${describeStatus(x)}${answered2xx(x) ? '' : ` ${excerpt(x.body, 120)}`}`
     : `${what}: not sent`;
 export { modelUrl };

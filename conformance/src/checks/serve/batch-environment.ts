@@ -1,6 +1,6 @@
 import { fail, pass, type Check } from '../../check.ts';
 import { describeStatus, excerpt } from '../../probes/http.ts';
-import { firstWorkingSample, invoke, readySession } from './session.ts';
+import { firstWorkingSample, invoke, is2xx, readySession } from './session.ts';
 
 /** What a batch transform job sets (B2), in both spellings SageMaker and local mode use (§9.8). */
 export const BATCH_ENVIRONMENTS = {
@@ -40,7 +40,7 @@ export const batchEnvironment: Check = {
           return `with ${label}, /ping never said 200 (last: ${last ? describeStatus(last) : 'nothing'})`;
         }
         const answer = await invoke(ctx, session, request);
-        return answer.status >= 200 && answer.status < 300
+        return is2xx(answer.status)
           ? undefined
           : `with ${label}, [${request.name}] got ${describeStatus(answer)} ${excerpt(answer.body)}`;
       }),

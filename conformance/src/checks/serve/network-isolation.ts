@@ -1,6 +1,6 @@
 import { fail, pass, type Check } from '../../check.ts';
 import { describeStatus, excerpt } from '../../probes/http.ts';
-import { firstWorkingSample, invoke, readySession, servesOnly } from './session.ts';
+import { firstWorkingSample, invoke, is2xx, readySession, servesOnly } from './session.ts';
 
 export const serveNetworkIsolation: Check = {
   id: 'serve.network-isolation',
@@ -28,7 +28,7 @@ export const serveNetworkIsolation: Check = {
     }
     const request = await firstWorkingSample(ctx);
     const answer = await invoke(ctx, session, request);
-    return answer.status >= 200 && answer.status < 300
+    return is2xx(answer.status)
       ? pass(
           `ready after ${session.readyAfterMs} ms and [${request.name}] → ${answer.status} with no route out`,
         )
