@@ -2,7 +2,7 @@ import type { TemplateManifest } from '@sagemaker-templates/contract';
 import type { Probes } from './probes/probes.ts';
 
 export type Level = 'must' | 'should';
-export type Profile = 'image' | 'training' | 'toolkit' | 'serving';
+export type Profile = 'image' | 'training' | 'toolkit' | 'serving' | 'robustness';
 export type Status = 'pass' | 'fail' | 'skip';
 export type Phase = 'observe' | 'load' | 'disturb' | 'consume';
 
@@ -19,6 +19,14 @@ export interface CheckContext {
   /** Folder of the manifest: relative fixture paths resolve against it. */
   manifestDir: string;
   probes: Probes;
+  fuzz: FuzzSettings;
+}
+
+/** How much garbage the robustness profile sends, and from which seed (printed, so a run can be replayed). */
+export interface FuzzSettings {
+  seed: number;
+  /** Garbage requests to one serving container; training cases scale with it. */
+  count: number;
 }
 
 /**

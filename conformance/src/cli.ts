@@ -4,9 +4,10 @@ import { parseArgs } from 'node:util';
 import { ManifestError } from '@sagemaker-templates/contract';
 import { checks } from './checks/index.ts';
 import { catalogueText } from './catalogue.ts';
+import { ROBUSTNESS_CASE_IDS } from './robustness/case-ids.ts';
 import { formatResult, formatSummary } from './reporters/console.ts';
 import { toJUnit } from './reporters/junit.ts';
-import { runSuite, SuiteError } from './runner.ts';
+import { DEFAULT_FUZZ_COUNT, runSuite, SuiteError } from './runner.ts';
 
 const USAGE = `Usage: sagemaker-conformance --image IMAGE --manifest PATH/template.json [options]
 
@@ -18,7 +19,13 @@ Options:
   --name NAME          name used in reports (default: the image reference)
   --report-dir DIR     write NAME.json and NAME.junit.xml there (default: reports/conformance)
   --only ID[,ID...]    run only these checks
+  --seed N             seed of the robustness profile's garbage (default: a new one, printed
+                       in the output and the report); the same seed replays the same garbage
+  --fuzz-count N       garbage requests per serving container (default ${DEFAULT_FUZZ_COUNT}); the training
+                       garbage cases grow with it (N/50, at least 4)
   --list               print every check (id, level, clause, title) and exit
+  --list-cases         print every garbage case id that template.json's
+                       conformance.robustness.accept may name, and exit
   -h, --help           show this help
 
 Exit codes: 0 every applicable must-level check passed; 1 a must-level check failed;
@@ -35,7 +42,10 @@ export async function main(argv: string[]): Promise<number> {
         name: { type: 'string' },
         'report-dir': { type: 'string', default: 'reports/conformance' },
         only: { type: 'string' },
+        seed: { type: 'string' },
+        'fuzz-count': { type: 'string' },
         list: { type: 'boolean', default: false },
+        'list-cases': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -52,8 +62,18 @@ export async function main(argv: string[]): Promise<number> {
     console.log(catalogueText(checks));
     return 0;
   }
+  if (values['list-cases']) {
+    console.log(ROBUSTNESS_CASE_IDS.join('\n'));
+    return 0;
+  }
   if (!values.image || !values.manifest) {
     console.error(`Both --image and --manifest are required.\n\n${USAGE}`);
+    return 2;
+  }
+  const seed = positiveInteger(values.seed, '--seed', 2 ** 32 - 1);
+  const fuzzCount = positiveInteger(values['fuzz-count'], '--fuzz-count', 1_000_000);
+  if (seed instanceof Error || fuzzCount instanceof Error) {
+    console.error(`${(seed instanceof Error ? seed : (fuzzCount as Error)).message}\n\n${USAGE}`);
     return 2;
   }
   const name = values.name ?? values.image;
@@ -67,6 +87,8 @@ export async function main(argv: string[]): Promise<number> {
         ?.split(',')
         .map((s) => s.trim())
         .filter(Boolean),
+      ...(seed === undefined ? {} : { seed }),
+      ...(fuzzCount === undefined ? {} : { fuzzCount }),
       onProgress: (line) => console.log(`  … ${line}`),
       onResult: (result) => console.log(formatResult(result)),
     });
@@ -91,4 +113,19 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`sagemaker-conformance could not run: ${(error as Error).stack ?? error}`);
     return 3;
   }
+}
+
+/** A whole number from 1 to `max`, or an Error that says which option is wrong. */
+function positiveInteger(
+  value: string | undefined,
+  option: string,
+  max: number,
+): number | undefined | Error {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1 || n > max)
+    return new Error(
+      `${option} must be a whole number from 1 to ${max}, got ${JSON.stringify(value)}.`,
+    );
+  return n;
 }

@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildImage,
@@ -11,8 +9,8 @@ import {
   sweepLeftovers,
 } from '@sagemaker-templates/engine';
 import { loadManifest } from '@sagemaker-templates/contract';
+import { FIXTURES, fixtureBuildArgs, type Fixture } from './fixture-table.ts';
 import {
-  brokenFixtureIds,
   FIXTURE_MANIFEST,
   FIXTURES_DIR,
   fixtureDockerfile,
@@ -27,29 +25,61 @@ import type { SuiteReport } from './report.ts';
 // exactly the check it is named after, so no check can be one that never fails.
 const docker = connectEngine();
 
-async function buildFixture(id: string): Promise<string> {
+async function buildFixture(row: Fixture): Promise<string> {
   const manifest = await loadManifest(FIXTURE_MANIFEST);
   const base = manifest.base.offline ?? manifest.base.upstream;
   if (!(await inspectImage(docker, base))) {
     throw new Error(`base image ${base} is missing: run \`bash tools/machine/setup.sh\` first`);
   }
-  const image = fixtureImage(id);
+  const image = fixtureImage(row.id);
   await buildImage(docker, {
     context: FIXTURES_DIR,
-    dockerfile: fixtureDockerfile(id),
+    dockerfile: fixtureDockerfile(row.id),
     tags: [image],
-    buildArgs: { BASE_IMAGE: base },
+    buildArgs: { BASE_IMAGE: base, ...fixtureBuildArgs(row) },
   });
-  const platform = join(FIXTURES_DIR, 'broken', id, 'platform');
-  if (existsSync(platform)) await setImagePlatform(image, readFileSync(platform, 'utf8'));
+  if (row.platform) await setImagePlatform(image, row.platform);
   return image;
+}
+
+/** One holder at a time: fixtures that keep the CPU busy run one after another. */
+function mutex(): () => Promise<() => void> {
+  let tail = Promise.resolve();
+  return () => {
+    let release!: () => void;
+    const next = new Promise<void>((r) => (release = r));
+    const acquired = tail.then(() => release);
+    tail = tail.then(() => next);
+    return acquired;
+  };
 }
 
 const hostGpus = await hostGpuCount();
 const failed = (report: SuiteReport) =>
   report.results.filter((r) => r.status === 'fail').map((r) => r.id);
 
-describe('conformance suite meta-test', () => {
+const busy = mutex();
+const building = mutex();
+const images = new Map<string, Promise<string>>();
+/** A fixture's image, built on first use; builds go one at a time (they share layers). */
+const built = (row: Fixture): Promise<string> => {
+  let image = images.get(row.id);
+  if (!image) {
+    image = building().then(async (release) => {
+      try {
+        return await buildFixture(row);
+      } finally {
+        release();
+      }
+    });
+    images.set(row.id, image);
+  }
+  return image;
+};
+// Fixtures that only wait go first, each beside the busy ones, which take turns.
+const order = [...FIXTURES].sort((a, b) => Number(b.waits ?? false) - Number(a.waits ?? false));
+
+describe.concurrent('conformance suite meta-test', () => {
   beforeAll(() => sweepLeftovers(docker));
   afterAll(async () => {
     // Every run removed its own containers: none of this session's is left, even before a sweep.
@@ -61,30 +91,46 @@ describe('conformance suite meta-test', () => {
     await sweepLeftovers(docker);
   });
 
-  it('passes the good fixture on every check', async () => {
-    const image = await buildFixture('good');
-    const report = await runSuite({ image, manifestPath: FIXTURE_MANIFEST });
-    expect(failed(report)).toEqual([]);
-    expect(report.ok).toBe(true);
-    const skipped = report.results.filter((r) => r.status === 'skip').map((r) => r.id);
-    // The fixture uses GPUs when there are some, so the CPU-only policy does not apply to it.
-    expect(skipped).toEqual(
-      hostGpus === 0 ? ['image.cpu-no-cuda', 'train.gpu.real'] : ['image.cpu-no-cuda'],
-    );
-  });
+  const check = async (row: Fixture, judge: (report: SuiteReport) => void) => {
+    const image = await built(row);
+    const release = row.waits ? () => {} : await busy();
+    try {
+      judge(await runSuite({ image, manifestPath: fixtureManifest(row.id) }));
+    } finally {
+      release();
+    }
+  };
 
-  for (const id of brokenFixtureIds()) {
+  for (const row of order) {
+    if (row.id === 'good') {
+      it('passes the good fixture on every check', () =>
+        check(row, (report) => {
+          expect(failed(report)).toEqual([]);
+          expect(report.ok).toBe(true);
+          const skipped = report.results.filter((r) => r.status === 'skip').map((r) => r.id);
+          // The fixture uses GPUs when there are some, so the CPU-only policy does not apply to it.
+          expect(skipped).toEqual(
+            hostGpus === 0 ? ['image.cpu-no-cuda', 'train.gpu.real'] : ['image.cpu-no-cuda'],
+          );
+        }));
+      continue;
+    }
     // The real GPU tier can only fail where there are GPUs; elsewhere it reports skip by design.
-    const needsGpu = id === 'train.gpu.real' && hostGpus === 0;
-    it.skipIf(needsGpu)(`fails ${id} on its broken fixture, and nothing else`, async () => {
-      const image = await buildFixture(id);
-      const report = await runSuite({ image, manifestPath: fixtureManifest(id) });
-      const result = report.results.find((r) => r.id === id);
-      expect(result?.status, result?.message).toBe('fail');
-      expect(result?.message.length).toBeGreaterThan(10);
-      expect(result?.hint).toBeTruthy();
-      expect(failed(report)).toEqual([id]);
-      expect(report.ok).toBe(result?.level !== 'must');
-    });
+    const needsGpu = row.id === 'train.gpu.real' && hostGpus === 0;
+    it.skipIf(needsGpu)(
+      `fails ${row.id} on its broken fixture (${row.broken}), and nothing else`,
+      () =>
+        check(row, (report) => {
+          const result = report.results.find((r) => r.id === row.id);
+          expect(result?.status, result?.message).toBe('fail');
+          expect(result?.message.length).toBeGreaterThan(10);
+          expect(result?.hint).toBeTruthy();
+          expect(
+            failed(report),
+            JSON.stringify(report.results.filter((r) => r.status === 'fail')),
+          ).toEqual([row.id]);
+          expect(report.ok).toBe(result?.level !== 'must');
+        }),
+    );
   }
 });

@@ -19,6 +19,8 @@ export interface SuiteReport {
   image: string;
   imageId: string;
   manifest: string;
+  /** The robustness profile's seed and size: `--seed` replays the same garbage. */
+  fuzz: { seed: number; count: number };
   startedAt: string;
   durationMs: number;
   results: CheckResult[];

@@ -7,6 +7,11 @@ import { checks as allChecks } from './checks/index.ts';
 import { Probes } from './probes/probes.ts';
 import { summarize, type CheckResult, type SuiteReport } from './report.ts';
 import { SUITE_VERSION } from './version.ts';
+import { assertSuiteInputs } from './suite-inputs.ts';
+import { newSeed } from './robustness/random.ts';
+
+/** Garbage requests sent to one serving container when --fuzz-count is not given. */
+export const DEFAULT_FUZZ_COUNT = 200;
 
 export interface SuiteOptions {
   image: string;
@@ -15,6 +20,10 @@ export interface SuiteOptions {
   name?: string;
   /** Run only these check ids (and skip the rest as "not selected"). */
   only?: string[];
+  /** Seed of the robustness profile's garbage; a new random one (printed) when absent. */
+  seed?: number;
+  /** Garbage requests per serving container (training cases scale with it); default 200. */
+  fuzzCount?: number;
   docker?: Docker;
   checks?: readonly Check[];
   onProgress?: (line: string) => void;
@@ -31,6 +40,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
   const startedAt = new Date().toISOString();
   const manifestPath = resolve(options.manifestPath);
   const manifest = await loadManifest(manifestPath);
+  const checks = options.checks ?? allChecks;
+  assertSuiteInputs(manifest, options.manifestPath, dirname(manifestPath), checks);
   const docker = options.docker ?? connectEngine();
   const info = await inspectImage(docker, options.image);
   if (!info) {
@@ -38,7 +49,6 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
       `Image ${options.image} does not exist on this Docker engine. Build it first (npx nx run <template>:build) or pass the right --image.`,
     );
   }
-  const checks = options.checks ?? allChecks;
   const unknown = (options.only ?? []).filter((id) => !checks.some((c) => c.id === id));
   if (unknown.length > 0) {
     throw new SuiteError(
@@ -53,11 +63,16 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
     dirname(manifestPath),
     options.onProgress,
   );
+  const fuzz = { seed: options.seed ?? newSeed(), count: options.fuzzCount ?? DEFAULT_FUZZ_COUNT };
+  options.onProgress?.(
+    `robustness: seed ${fuzz.seed}, ${fuzz.count} garbage requests (replay with --seed ${fuzz.seed})`,
+  );
   const ctx: CheckContext = {
     image: options.image,
     manifest,
     manifestDir: dirname(manifestPath),
     probes,
+    fuzz,
   };
   const results = new Map<string, CheckResult>();
   const record = (result: CheckResult) => {
@@ -90,6 +105,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
     image: options.image,
     imageId: info.Id,
     manifest: options.manifestPath,
+    fuzz,
     startedAt,
     durationMs: Math.round(performance.now() - started),
     results: ordered,

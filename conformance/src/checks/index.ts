@@ -42,6 +42,12 @@ import { toolkitHyperparametersCli } from './toolkit/hyperparameters-cli.ts';
 import { toolkitProgramCodeDir } from './toolkit/program-code-dir.ts';
 import { toolkitSmVariables } from './toolkit/sm-variables.ts';
 import { toolkitSuccessFile } from './toolkit/success-file.ts';
+import { robustServeGarbage } from './robust/serve-garbage.ts';
+import { robustServeLargestBatch } from './robust/serve-largest-batch.ts';
+import { robustServeRecordCount } from './robust/serve-record-count.ts';
+import { robustServeStrictOutput } from './robust/serve-strict-output.ts';
+import { robustTrainData } from './robust/train-data.ts';
+import { robustTrainHyperparameters } from './robust/train-hyperparameters.ts';
 
 /** Every check of the suite, in report order. Ids are stable: reports and skips refer to them. */
 export const checks: readonly Check[] = [
@@ -92,5 +98,11 @@ export const checks: readonly Check[] = [
   mmeList,
   mmeInvoke,
   mmeUnload,
+  robustTrainHyperparameters,
+  robustTrainData,
+  robustServeLargestBatch,
+  robustServeGarbage,
+  robustServeStrictOutput,
+  robustServeRecordCount,
   serveSigterm,
 ];

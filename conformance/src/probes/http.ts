@@ -3,11 +3,13 @@ export interface HttpExchange {
   status: number;
   contentType: string;
   body: string;
+  /** The body's bytes, for judging its encoding (R2); absent for a network error. */
+  raw?: Buffer;
   durationMs: number;
 }
 
 export interface HttpRequest {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
   headers?: Record<string, string>;
   body?: string | Buffer;
   timeoutMs: number;
@@ -26,11 +28,12 @@ export async function exchange(url: string, request: HttpRequest): Promise<HttpE
       body: request.body ?? null,
       signal: AbortSignal.timeout(request.timeoutMs),
     });
-    const body = await response.text();
+    const raw = Buffer.from(await response.arrayBuffer());
     return {
       status: response.status,
       contentType: response.headers.get('content-type') ?? '',
-      body,
+      body: raw.toString('utf8'),
+      raw,
       durationMs: Math.round(performance.now() - started),
     };
   } catch (error) {

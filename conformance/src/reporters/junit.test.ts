@@ -52,6 +52,7 @@ const report: SuiteReport = {
   name: 'node',
   image: 'sagemaker-templates/node:dev',
   imageId: 'sha256:abc',
+  fuzz: { seed: 1, count: 200 },
   manifest: 'templates/node/template.json',
   startedAt: '2026-11-22T00:00:00.000Z',
   durationMs: 2000,

@@ -64,6 +64,8 @@ export interface TemplateManifest {
     training?: TrainingProfile;
     serving?: ServingProfile;
     gpu?: { reportRegex?: string };
+    /** Garbage cases (`record.<kind>`, `hyperparameter.<kind>`, `data.<kind>`) this image treats as valid, with why. */
+    robustness: { accept: Record<string, string> };
     skip: Record<string, string>;
   };
   budgets: { imageSizeMb?: number; startupSeconds: number; trainingSeconds: number };

@@ -256,6 +256,17 @@ export class RunningContainer implements AsyncDisposable {
     return { exitCode: ExitCode ?? -1, stdout, stderr };
   }
 
+  /** The container's processes as the engine lists them (`docker top`): host PIDs and command lines. */
+  async processes(): Promise<{ pid: number; command: string }[]> {
+    const top = (await this.container.top()) as { Titles: string[]; Processes: string[][] };
+    const pidAt = top.Titles.indexOf('PID');
+    const commandAt = top.Titles.findIndex((t) => t === 'CMD' || t === 'COMMAND');
+    return top.Processes.map((row) => ({
+      pid: Number(row[pidAt]),
+      command: row[commandAt] ?? row.at(-1) ?? '',
+    }));
+  }
+
   /** Sends a signal (`SIGTERM`, `SIGINT`, ...) to the container's main process. */
   async signal(name: string): Promise<void> {
     try {

@@ -1,9 +1,9 @@
 import { limits } from '@sagemaker-templates/contract';
 import type { SampleRequest } from '@sagemaker-templates/contract';
 import { fail, pass, type Check } from '../../check.ts';
-import { describeStatus, excerpt } from '../../probes/http.ts';
-import { BlockedError } from '../../check.ts';
-import { is2xx, readySession, requestBody, sampleAnswers, servesOnly } from './session.ts';
+import { describeStatus, excerpt, type HttpExchange } from '../../probes/http.ts';
+import { BlockedError, type CheckContext } from '../../check.ts';
+import { is2xx, once, readySession, requestBody, sampleAnswers, servesOnly } from './session.ts';
 
 const LINE_TYPES = [
   'text/csv',
@@ -28,8 +28,54 @@ export function growBody(sample: string, limit: number): string {
   return parts.join('');
 }
 
-const lineSample = (requests: SampleRequest[]) =>
+export const lineSample = (requests: SampleRequest[]) =>
   requests.find((r) => LINE_TYPES.includes(r.contentType.split(';')[0]?.trim() ?? ''));
+
+/** The largest valid batch: one exchange shared by serve.payload.6mb and robust.serve.largest-batch. */
+export interface LargestBatch {
+  sample: SampleRequest;
+  bytes: number;
+  records: number;
+  answer: HttpExchange;
+}
+
+/**
+ * Of the line-based samples the server answered, the one whose answer grows most per request byte,
+ * repeated to just under the limit: the batch most likely to break an answer-size limit (R4).
+ */
+export function largestBatch(ctx: CheckContext): Promise<LargestBatch> {
+  return once(ctx, 'largest-batch', async () => {
+    const session = await readySession(ctx);
+    const working = (await sampleAnswers(ctx)).filter(
+      ({ request, answer }) => is2xx(answer.status) && lineSample([request]),
+    );
+    if (working.length === 0)
+      throw new BlockedError(
+        'serve.invocations.content-types',
+        'no line-based sample request succeeded',
+      );
+    const ratios = await Promise.all(
+      working.map(async ({ request, answer }) => ({
+        request,
+        ratio:
+          Buffer.byteLength(answer.body) /
+          Math.max(1, Buffer.byteLength(await requestBody(ctx, request))),
+      })),
+    );
+    const sample = ratios.reduce((a, b) => (b.ratio > a.ratio ? b : a)).request;
+    const body = growBody(await requestBody(ctx, sample), limits.realtimeMaxPayloadBytes);
+    const answer = await session.request('/invocations', {
+      method: 'POST',
+      headers: {
+        'Content-Type': sample.contentType,
+        ...(sample.accept ? { Accept: sample.accept } : {}),
+      },
+      body,
+    });
+    const records = body.split('\n').filter((l) => l.trim() !== '').length;
+    return { sample, bytes: Buffer.byteLength(body), records, answer };
+  });
+}
 
 export const servePayloadLimit: Check = {
   id: 'serve.payload.6mb',
@@ -45,26 +91,8 @@ export const servePayloadLimit: Check = {
       ? undefined
       : 'no sample request in a line-based format (text/csv, application/jsonlines) to enlarge'),
   async run(ctx) {
-    const session = await readySession(ctx);
-    const working = (await sampleAnswers(ctx))
-      .filter(({ answer }) => is2xx(answer.status))
-      .map(({ request }) => request);
-    const sample = lineSample(working);
-    if (!sample)
-      throw new BlockedError(
-        'serve.invocations.content-types',
-        'no line-based sample request succeeded',
-      );
-    const body = growBody(await requestBody(ctx, sample), limits.realtimeMaxPayloadBytes);
-    const answer = await session.request('/invocations', {
-      method: 'POST',
-      headers: {
-        'Content-Type': sample.contentType,
-        ...(sample.accept ? { Accept: sample.accept } : {}),
-      },
-      body,
-    });
-    const size = `${Buffer.byteLength(body)} bytes`;
+    const { sample, bytes, answer } = await largestBatch(ctx);
+    const size = `${bytes} bytes`;
     if (!is2xx(answer.status)) {
       return fail(
         `POST /invocations with ${size} of ${sample.contentType} answered ${describeStatus(answer)}${answer.body && answer.status ? `: ${excerpt(answer.body)}` : ''}, expected 2xx`,
