@@ -6,3 +6,12 @@ export { toJUnit } from './reporters/junit.ts';
 export { formatReport, formatResult, formatSummary } from './reporters/console.ts';
 export { catalogueMarkdown, catalogueText } from './catalogue.ts';
 export { SUITE_VERSION } from './version.ts';
+export { DEFAULT_FUZZ_COUNT } from './runner.ts';
+export { Probes } from './probes/probes.ts';
+// The robustness profile's parts, for tools/bench/robustness.ts.
+export { fuzzRun, type FuzzRun } from './checks/robust/fuzz-run.ts';
+export { histogram } from './checks/robust/serve-garbage.ts';
+export { hyperparameterTrainings } from './checks/robust/train-hyperparameters.ts';
+export { dataTrainings } from './checks/robust/train-data.ts';
+export { garbageRunProblem, runGarbageTrainings } from './checks/robust/training-cases.ts';
+export { newSeed } from './robustness/random.ts';

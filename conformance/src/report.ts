@@ -33,6 +33,8 @@ export interface SuiteReport {
   };
   /** True when no applicable `must` check failed. */
   ok: boolean;
+  /** Set when this is the report of an earlier run of the same image and suite, not run again. */
+  reusedPass?: { passedAt: string };
 }
 
 export function summarize(results: CheckResult[]): SuiteReport['summary'] {

@@ -18,7 +18,7 @@ async function main(dir: string): Promise<number> {
   for (const r of reports) {
     const { passed, failed, skipped, mustFailed } = r.summary;
     console.log(
-      `  ${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(24)} ${passed} passed, ${failed} failed (${mustFailed} must), ${skipped} skipped  ${(r.durationMs / 1000).toFixed(1)} s  ${r.image}`,
+      `  ${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(24)} ${passed} passed, ${failed} failed (${mustFailed} must), ${skipped} skipped  ${(r.durationMs / 1000).toFixed(1)} s  ${r.image}${r.reusedPass ? `  (passed at ${r.reusedPass.passedAt}; not run again)` : ''}`,
     );
   }
   console.log(`  reports: ${dir}/*.json, ${dir}/all.junit.xml`);

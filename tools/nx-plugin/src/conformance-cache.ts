@@ -10,6 +10,8 @@ export interface ConformancePass {
   imageId: string;
   suiteKey: string;
   passedAt: string;
+  /** The JSON report of that run, written again when a later run relies on the pass. */
+  report?: unknown;
 }
 
 /** Folders of a template that never affect a conformance run. */

@@ -1,3 +1,5 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempWorkspace, nxTestEnv, type TempWorkspace } from './test-support/temp-workspace.ts';
 
@@ -25,11 +27,18 @@ describe('nx run <template>:conformance results cache', () => {
     expect(first.code, first.output).toBe(0);
     expect(ranTheSuite(first.output), first.output).toBe(true);
 
+    // As the main job does: the reports folder is emptied first, and the pass still leaves one.
+    await rm(join(ws.root, 'reports'), { recursive: true, force: true });
     const second = await conformance();
     expect(second.code, second.output).toBe(0);
     expect(ranTheSuite(second.output), second.output).toBe(false);
     expect(second.output).toMatch(/CONFORMS {2}node .*passed this suite at .*not run again/);
     expect(second.output).toContain('npx nx run node:conformance --force');
+    const report = JSON.parse(
+      await readFile(join(ws.root, 'reports/conformance/node.json'), 'utf8'),
+    );
+    expect(report.ok).toBe(true);
+    expect(report.reusedPass.passedAt).toMatch(/^\d{4}-/);
 
     const forced = await conformance('--force');
     expect(forced.code, forced.output).toBe(0);

@@ -1,7 +1,8 @@
-import { basename } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { buildTemplate } from './build-template.ts';
 import { checkTemplate } from './check-template.ts';
-import { ConformanceCache, suiteKey } from './conformance-cache.ts';
+import { ConformanceCache, suiteKey, type ConformancePass } from './conformance-cache.ts';
 
 const TARGETS = ['build', 'conformance', 'push', 'train', 'serve'];
 /** Errors whose message is the whole story (what, where, fix): printed without a stack. */
@@ -72,6 +73,7 @@ async function conformance(root: string, args: string[]): Promise<number> {
   const key = await suiteKey(root);
   const earlier = force || partial ? undefined : await cache.find(built.imageId, key);
   if (earlier) {
+    await restoreReport(earlier, name, rest);
     console.log(
       `CONFORMS  ${name}  (${built.image}, ${built.imageId.replace('sha256:', '').slice(0, 12)}): this image passed this suite at ${earlier.passedAt}; not run again.\n` +
         `  To run it anyway: npx nx run ${name}:conformance --force (or SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE=true)`,
@@ -80,8 +82,33 @@ async function conformance(root: string, args: string[]): Promise<number> {
   }
   const code = await checkTemplate(root, built.image, rest);
   // Only a full run counts as a pass that later runs and push may rely on.
-  if (code === 0 && !partial) await cache.record({ name, imageId: built.imageId, suiteKey: key });
+  if (code === 0 && !partial) {
+    const report = await readFile(reportPath(name, rest), 'utf8').then(JSON.parse, () => undefined);
+    await cache.record({ name, imageId: built.imageId, suiteKey: key, report });
+  }
   return code;
+}
+
+/** Where the conformance CLI writes this template's JSON report (its --report-dir, or the default). */
+function reportPath(name: string, args: string[]): string {
+  const at = args.findIndex((a) => a === '--report-dir' || a.startsWith('--report-dir='));
+  const dir =
+    at < 0
+      ? 'reports/conformance'
+      : (args[at]!.split('=')[1] ?? args[at + 1] ?? 'reports/conformance');
+  return join(dir, `${name}.json`);
+}
+
+/**
+ * A run that relies on an earlier pass still leaves that pass's report (marked as reused), so the
+ * reports folder always holds every checked template and a summary over it can be trusted.
+ */
+async function restoreReport(pass: ConformancePass, name: string, args: string[]): Promise<void> {
+  if (!pass.report) return;
+  const path = reportPath(name, args);
+  await mkdir(dirname(path), { recursive: true });
+  const report = { ...(pass.report as object), reusedPass: { passedAt: pass.passedAt } };
+  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -13,8 +13,11 @@ import { invoke, is2xx, once, readySession, requestBody, sampleAnswers } from '.
 
 /** Requests in flight at once: some concurrency, as real clients bring, without swamping 2 cores. */
 const CONCURRENCY = 4;
-/** No new garbage is sent after this long, so a server that hangs cannot hold the suite for hours. */
-const TIME_BUDGET_MS = 120_000;
+/**
+ * No new garbage is sent after this long (2 minutes, or 50 ms a request for big runs), so a server
+ * that hangs cannot hold the suite for hours.
+ */
+const timeBudgetMs = (count: number) => Math.max(120_000, count * 50);
 
 export interface FuzzAnswer {
   request: GarbageRequest;
@@ -79,7 +82,7 @@ export function fuzzRun(ctx: CheckContext): Promise<FuzzRun> {
           ...(request.body ? { body: request.body } : {}),
         }),
       }),
-      performance.now() + TIME_BUDGET_MS,
+      performance.now() + timeBudgetMs(requests.length),
     );
     const pingAfter = await session.request('/ping', { timeoutMs: limits.pingTimeoutMs });
     const first = (await sampleAnswers(ctx)).find(({ answer }) => is2xx(answer.status));
