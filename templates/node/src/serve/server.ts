@@ -1,10 +1,15 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { predict, type SoftmaxModel } from '../model/model.ts';
+import {
+  NonFinitePrediction,
+  predict,
+  type Prediction,
+  type SoftmaxModel,
+} from '../model/model.ts';
 import { negotiate, parseMediaType } from './content-negotiation.ts';
 import { decodeRows, decodeText, requestContentType, sniffContentType } from './decode-request.ts';
 import { encodePredictions, SUPPORTED_ACCEPT, type SupportedAccept } from './encode-response.ts';
-import { HttpError } from './http-error.ts';
-import { readBody } from './read-body.ts';
+import { badRequest, HttpError } from './http-error.ts';
+import { declaredTooLarge, readBody } from './read-body.ts';
 import type { ServerSettings } from './settings.ts';
 
 /** What the server loaded at start: a model, or the reason it has none (then /ping answers 503). */
@@ -128,13 +133,18 @@ async function invocations(
       `Accept ${JSON.stringify(String(req.headers.accept).slice(0, 100))} asks for nothing this server produces. Supported: ${SUPPORTED_ACCEPT.join(', ')} (or */*).`,
     );
   }
-  if (req.headers.expect?.toLowerCase() === '100-continue') res.writeContinue();
+  if (req.headers.expect?.toLowerCase() === '100-continue') {
+    // Refuse an oversized upload before the client sends it, not after.
+    const tooLarge = declaredTooLarge(req, settings.maxPayloadBytes);
+    if (tooLarge) throw tooLarge;
+    res.writeContinue();
+  }
   const text = decodeText(
     await readBody(req, settings.maxPayloadBytes),
     media?.params.charset || 'utf-8',
   );
   const rows = decodeRows(text, declared ?? sniffContentType(text), model.model.featureCount);
-  const body = encodePredictions(predict(model.model, rows), accept);
+  const body = encodePredictions(predictOrRefuse(model.model, rows), accept);
   send(
     res,
     200,
@@ -143,6 +153,18 @@ async function invocations(
     {},
     options,
   );
+}
+
+/** Predictions, or a 400 for a row that has no finite one (R2: never a 200 with null or NaN). */
+function predictOrRefuse(model: SoftmaxModel, rows: number[][]): Prediction[] {
+  try {
+    return predict(model, rows);
+  } catch (error) {
+    if (!(error instanceof NonFinitePrediction)) throw error;
+    throw badRequest(
+      `Row ${error.row}: the model cannot turn these features into a finite prediction (a class score overflows). Send features in the range the model was trained on.`,
+    );
+  }
 }
 
 function sendJson(
