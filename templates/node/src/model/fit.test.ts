@@ -16,7 +16,12 @@ const SETTINGS: FitSettings = { epochs: 20, learning_rate: 0.1, batch_size: 8, l
 function dataset(rowsPerClass: number, seed: number) {
   const { labels, features } = parseLabelledCsv(separableCsv(rowsPerClass, seed), 'data.csv');
   const classes = classesOf(labels);
-  return { classes, features, labels, targets: encodeLabels(labels, classes, 'train') };
+  return {
+    classes,
+    features,
+    labels,
+    targets: encodeLabels(labels, classes, (row) => `data.csv row ${row + 1}`),
+  };
 }
 
 describe('fitSoftmaxRegression', () => {

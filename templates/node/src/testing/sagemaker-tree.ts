@@ -20,7 +20,9 @@ export async function makeTrainingTree(
   const config = join(base, 'input', 'config');
   await mkdir(config, { recursive: true });
   const channels = spec.channels ?? {};
-  await writeFile(join(config, 'hyperparameters.json'), JSON.stringify(spec.hyperparameters ?? {}));
+  // Not `??`: a test may write a hyperparameters.json that holds null.
+  const hyperparameters = spec.hyperparameters === undefined ? {} : spec.hyperparameters;
+  await writeFile(join(config, 'hyperparameters.json'), JSON.stringify(hyperparameters));
   const inputDataConfig =
     spec.inputDataConfig ??
     Object.fromEntries(Object.keys(channels).map((c) => [c, { TrainingInputMode: 'File' }]));

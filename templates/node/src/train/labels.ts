@@ -1,4 +1,5 @@
 import type { Label } from '../model/model.ts';
+import { excerpt } from '../excerpt.ts';
 import { UserError } from '../user-error.ts';
 
 const INTEGER = /^[+-]?\d+$/;
@@ -8,16 +9,17 @@ const INTEGER = /^[+-]?\d+$/;
  * anything else stays a string class name.
  */
 export function classesOf(labels: readonly string[]): Label[] {
-  const numeric = labels.every((l) => INTEGER.test(l));
+  // Beyond 2^53 distinct integers would collapse into one number: keep such labels as names.
+  const numeric = labels.every((l) => INTEGER.test(l) && Number.isSafeInteger(Number(l)));
   if (numeric) return [...new Set(labels.map(Number))].sort((a, b) => a - b);
   return [...new Set(labels)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Maps labels to class indices; `channel` names the data in the error for an unknown label. */
+/** Maps labels to class indices; `origin` names a row's file and line in the error for an unknown label. */
 export function encodeLabels(
   labels: readonly string[],
   classes: readonly Label[],
-  channel: string,
+  origin: (row: number) => string,
 ): number[] {
   const index = new Map(classes.map((c, k) => [String(c), k]));
   const numeric = typeof classes[0] === 'number';
@@ -26,9 +28,17 @@ export function encodeLabels(
     const k = index.get(key);
     if (k === undefined) {
       throw new UserError(
-        `Channel "${channel}" row ${row + 1} has label ${JSON.stringify(label)}, which the train channel does not have (classes: ${classes.join(', ')}). Remove those rows or add examples of that class to the train channel.`,
+        `${origin(row)} has label ${excerpt(label)}, which the train channel does not have (classes: ${listClasses(classes)}). Remove those rows or add examples of that class to the train channel.`,
       );
     }
     return k;
   });
+}
+
+/** The classes for a message, at most 20 of them: a label column of ids can hold millions. */
+export function listClasses(classes: readonly Label[]): string {
+  const shown = classes.slice(0, 20).map((c) => String(c).slice(0, 30));
+  return classes.length > 20
+    ? `${shown.join(', ')}, ... (${classes.length} in all)`
+    : shown.join(', ');
 }

@@ -10,6 +10,7 @@ describe('parseLabelledCsv', () => {
     expect(parseLabelledCsv('label,a,b\ncat,1,2\n', 'f.csv')).toEqual({
       labels: ['cat'],
       features: [[1, 2]],
+      lines: [2],
       header: ['label', 'a', 'b'],
     });
   });
@@ -21,12 +22,13 @@ describe('parseLabelledCsv', () => {
         [1, 2],
         [3, 4],
       ],
+      lines: [1, 2],
     });
   });
 
   it('names the file, line and column of a bad value', () => {
     expect(() => parseLabelledCsv('0,1,2\n1,3,\n', 'train/f.csv')).toThrow(
-      /^train\/f\.csv line 2 column 3: "" is not a number/,
+      /^train\/f\.csv line 2 column 3: the cell is empty/,
     );
     expect(() => parseLabelledCsv('0,1,2\n1,3\n', 'train/f.csv')).toThrow(
       'train/f.csv line 2 has 2 columns, expected 3 like the first row',
@@ -35,6 +37,51 @@ describe('parseLabelledCsv', () => {
       /needs a label in the first column and at least one feature/,
     );
     expect(() => parseLabelledCsv('0,1\n,2\n', 'train/f.csv')).toThrow(/line 2 has an empty label/);
+  });
+
+  it.each([
+    'nan',
+    'NaN',
+    'inf',
+    '-Infinity',
+    '1e39',
+    '-1e39',
+    '1e400',
+    '9'.repeat(400),
+    '١٢',
+    '１２',
+    '1_000',
+    '0x10',
+  ])('refuses the feature %j naming the file, physical line and column', (cell) => {
+    const text = `y,a,b\n0,1,2\n\n1,3,${cell}\n`;
+    expect(() => parseLabelledCsv(text, 'train/f.csv')).toThrow(
+      /^train\/f\.csv line 4 column 3: .* (is not a number|is beyond float32 range)/,
+    );
+  });
+
+  it('takes a first line for a header only when none of its feature cells could be a number', () => {
+    expect(() => parseLabelledCsv('setosa,abc,3.5\nsetosa,1,2\n', 'f.csv')).toThrow(
+      /^f\.csv line 1 column 2: "abc" is not a number.*\(line 1 is data, not a header/,
+    );
+    for (const first of [
+      'cat,nan,NaN',
+      'cat,inf,-inf',
+      'cat,١٢,x',
+      'cat,,x',
+      'cat,-x,y',
+      'cat,.5e,y',
+    ]) {
+      expect(() => parseLabelledCsv(`${first}\ndog,1,2\n`, 'f.csv')).toThrow(/^f\.csv line 1 /);
+    }
+    expect(parseLabelledCsv('y,x1,x_2\ncat,1,2\n', 'f.csv').header).toEqual(['y', 'x1', 'x_2']);
+  });
+
+  it('refuses an empty file and a header-only file, naming the file', () => {
+    for (const text of ['', '\n\n', ' \r\n', '\uFEFF'])
+      expect(() => parseLabelledCsv(text, 'train/e.csv')).toThrow(/^train\/e\.csv is empty/);
+    expect(() => parseLabelledCsv('y,a,b\n', 'train/h.csv')).toThrow(
+      /^train\/h\.csv holds only a header \(line 1\) and no data rows/,
+    );
   });
 });
 
@@ -84,5 +131,42 @@ describe('readChannel', () => {
       'mixed/b.csv has 2 features per row, but mixed/a.csv has 1',
     );
     await expect(readChannel(join(data, 'mixed'), 'mixed')).rejects.toBeInstanceOf(UserError);
+  });
+
+  it('refuses bytes that are not UTF-8, in labels too, naming the file and line', async () => {
+    const bad = Buffer.concat([
+      Buffer.from('y,x\ncat,1\nc'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('t,2\n'),
+    ]);
+    const tree = await makeTrainingTree({ channels: { train: { 'a.csv': 'cat,1\ndog,2\n' } } });
+    dispose = tree.dispose;
+    const dir = join(tree.base, 'input/data/train');
+    await writeFile(join(dir, 'b.csv'), bad);
+    await expect(readChannel(dir, 'train')).rejects.toThrow(
+      /^train\/b\.csv line 3 is not valid UTF-8/,
+    );
+  });
+
+  it('refuses an empty file among good ones, naming it', async () => {
+    const tree = await makeTrainingTree({
+      channels: { train: { 'a.csv': 'cat,1\ndog,2\n', 'b.csv': '' } },
+    });
+    dispose = tree.dispose;
+    await expect(readChannel(join(tree.base, 'input/data/train'), 'train')).rejects.toThrow(
+      /^train\/b\.csv is empty/,
+    );
+  });
+
+  it('reads more rows than a spread call could take, and knows where each came from', async () => {
+    const rows = Array.from({ length: 200_000 }, (_, i) => `${i % 2},${i}`).join('\n');
+    const tree = await makeTrainingTree({
+      channels: { train: { 'a.csv': 'y,x\n0,1\n', 'b.csv': rows } },
+    });
+    dispose = tree.dispose;
+    const data = await readChannel(join(tree.base, 'input/data/train'), 'train');
+    expect(data.labels).toHaveLength(200_001);
+    expect(data.origin(0)).toBe('train/a.csv line 2');
+    expect(data.origin(5)).toBe('train/b.csv line 5');
   });
 });

@@ -1,7 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { csvLines, parseNumber } from '../csv.ts';
+import { csvLines, numberProblem, parseNumber } from '../csv.ts';
+import { decodeUtf8, InvalidUtf8 } from '../decode-utf8.ts';
 import { UserError } from '../user-error.ts';
+import { isHeader } from './header.ts';
 
 /** Labelled rows of one channel: the label is the first CSV column, features are the rest. */
 export interface LabelledData {
@@ -9,55 +11,83 @@ export interface LabelledData {
   features: number[][];
   featureNames?: string[];
   files: string[];
+  /** Where each row came from, for error messages: "validation/part-1.csv line 7". */
+  origin: (row: number) => string;
 }
 
+const FORMAT =
+  'Each line must be a label followed by numeric features, comma-separated, with an optional header line.';
+
 /**
- * Parses one labelled CSV file. A first line whose feature cells are not all numbers is a header.
- * `source` names the file in error messages.
+ * Parses one labelled CSV file. `source` names the file in error messages, which give the 1-based
+ * physical line (a header is line 1). The file must hold at least one data row.
  */
 export function parseLabelledCsv(
   text: string,
   source: string,
-): { labels: string[]; features: number[][]; header?: string[] } {
-  const lines = csvLines(text);
-  const first = lines[0];
-  const header =
-    first && first.cells.slice(1).some((cell) => parseNumber(cell) === undefined)
-      ? first.cells
-      : undefined;
-  const rows = header ? lines.slice(1) : lines;
-  const width = header?.length ?? rows[0]?.cells.length ?? 0;
-  if (rows.length > 0 && width < 2) {
+): { labels: string[]; features: number[][]; lines: number[]; header?: string[] } {
+  const all = csvLines(text);
+  if (all.length === 0)
+    throw new UserError(`${source} is empty. Remove it from the channel or fill it. ${FORMAT}`);
+  const header = isHeader(all[0]!.cells) ? all[0]!.cells : undefined;
+  const rows = header ? all.slice(1) : all;
+  if (rows.length === 0) {
+    throw new UserError(
+      `${source} holds only a header (line ${all[0]!.line}) and no data rows. Remove it from the channel or add rows. ${FORMAT}`,
+    );
+  }
+  const width = header?.length ?? rows[0]!.cells.length;
+  if (width < 2) {
     throw new UserError(
       `${source} line ${rows[0]!.line} has ${width} column(s): each row needs a label in the first column and at least one feature after it. Check the file's delimiter (a comma).`,
     );
   }
   const labels: string[] = [];
   const features: number[][] = [];
+  const lines: number[] = [];
+  // Explains a bad cell on a first line that was not taken for a header.
+  const firstLineHint = header
+    ? ''
+    : ` (line ${rows[0]!.line} is data, not a header, because some of its feature cells look like numbers)`;
   for (const { line, cells } of rows) {
-    if (cells.length !== width) {
+    labels.push(labelOf(cells, width, source, line, header !== undefined));
+    features.push(featuresOf(cells, source, line, line === rows[0]!.line ? firstLineHint : ''));
+    lines.push(line);
+  }
+  return header ? { labels, features, lines, header } : { labels, features, lines };
+}
+
+function labelOf(
+  cells: string[],
+  width: number,
+  source: string,
+  line: number,
+  hasHeader: boolean,
+): string {
+  if (cells.length !== width) {
+    throw new UserError(
+      `${source} line ${line} has ${cells.length} columns, expected ${width} like ${hasHeader ? 'the header' : 'the first row'}. Make every row a label followed by ${width - 1} features.`,
+    );
+  }
+  if (cells[0] === '')
+    throw new UserError(
+      `${source} line ${line} has an empty label (first column). Give every row a class label.`,
+    );
+  return cells[0]!;
+}
+
+function featuresOf(cells: string[], source: string, line: number, hint: string): number[] {
+  const row = new Array<number>(cells.length - 1);
+  for (let j = 1; j < cells.length; j++) {
+    const value = parseNumber(cells[j]!);
+    if (value === undefined) {
       throw new UserError(
-        `${source} line ${line} has ${cells.length} columns, expected ${width} like ${header ? 'the header' : 'the first row'}. Make every row a label followed by ${width - 1} features.`,
+        `${source} line ${line} column ${j + 1}: ${numberProblem(cells[j]!)}${hint}. Features must be finite numbers within float32 range; fix or drop the row before training.`,
       );
     }
-    const label = cells[0]!;
-    if (label === '')
-      throw new UserError(
-        `${source} line ${line} has an empty label (first column). Give every row a class label.`,
-      );
-    const row = cells.slice(1).map((cell, j) => {
-      const value = parseNumber(cell);
-      if (value === undefined) {
-        throw new UserError(
-          `${source} line ${line} column ${j + 2}: ${JSON.stringify(cell)} is not a number. Features must be numeric; fill in or drop missing values before training.`,
-        );
-      }
-      return value;
-    });
-    labels.push(label);
-    features.push(row);
+    row[j - 1] = value;
   }
-  return header ? { labels, features, header } : { labels, features };
+  return row;
 }
 
 /** Every *.csv file under a channel folder (sub-folders included, as S3 prefixes make them), sorted. */
@@ -69,8 +99,57 @@ export async function listCsvFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
+/** A channel file's text; bytes that are not UTF-8 fail naming the line (never U+FFFD labels). */
+async function readCsvText(file: string, source: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new UserError(
+      `${source} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Make the channel's files readable.`,
+    );
+  }
+  try {
+    return decodeUtf8(bytes);
+  } catch (error) {
+    if (!(error instanceof InvalidUtf8)) throw error;
+    throw new UserError(
+      `${source} line ${error.line} is not valid UTF-8. Save the file as UTF-8 (labels and features), or remove the damaged line.`,
+    );
+  }
+}
+
 /** Reads a channel folder (never writes into it: channels may be read-only). */
 export async function readChannel(dir: string, channel: string): Promise<LabelledData> {
+  const files = await channelFiles(dir, channel);
+  const labels: string[] = [];
+  const features: number[][] = [];
+  const origins: { source: string; lines: number[]; firstRow: number }[] = [];
+  let featureNames: string[] | undefined;
+  for (const file of files) {
+    const source = `${channel}/${relative(dir, file)}`;
+    const parsed = parseLabelledCsv(await readCsvText(file, source), source);
+    const width = features[0]?.length;
+    const fileWidth = parsed.features[0]!.length;
+    if (width !== undefined && fileWidth !== width) {
+      throw new UserError(
+        `${source} has ${fileWidth} features per row, but ${origins[0]!.source} has ${width}. Give every file of a channel the same columns.`,
+      );
+    }
+    origins.push({ source, lines: parsed.lines, firstRow: labels.length });
+    // Loops, not push(...rows): spreading a large array overflows the stack.
+    for (const label of parsed.labels) labels.push(label);
+    for (const row of parsed.features) features.push(row);
+    if (parsed.header && !featureNames) featureNames = parsed.header.slice(1);
+  }
+  const origin = (row: number) => {
+    const at = origins.findLast((o) => o.firstRow <= row)!;
+    return `${at.source} line ${at.lines[row - at.firstRow]}`;
+  };
+  return { labels, features, files, origin, ...(featureNames ? { featureNames } : {}) };
+}
+
+async function channelFiles(dir: string, channel: string): Promise<string[]> {
   let files: string[];
   try {
     files = await listCsvFiles(dir);
@@ -89,26 +168,5 @@ export async function readChannel(dir: string, channel: string): Promise<Labelle
       `Channel "${channel}" has no .csv files in ${dir}. Put CSV files (label first, then numeric features) under the channel's S3 prefix.`,
     );
   }
-  const data: LabelledData = { labels: [], features: [], files: [] };
-  for (const file of files) {
-    const source = `${channel}/${relative(dir, file)}`;
-    const parsed = parseLabelledCsv(await readFile(file, 'utf8'), source);
-    const width = data.features[0]?.length;
-    const fileWidth = parsed.features[0]?.length;
-    if (width !== undefined && fileWidth !== undefined && fileWidth !== width) {
-      throw new UserError(
-        `${source} has ${fileWidth} features per row, but ${channel}/${relative(dir, data.files[0]!)} has ${width}. Give every file of a channel the same columns.`,
-      );
-    }
-    data.labels.push(...parsed.labels);
-    data.features.push(...parsed.features);
-    data.files.push(file);
-    if (parsed.header && !data.featureNames) data.featureNames = parsed.header.slice(1);
-  }
-  if (data.labels.length === 0) {
-    throw new UserError(
-      `Channel "${channel}" has CSV files but no data rows in ${dir}. Check that the files are not empty.`,
-    );
-  }
-  return data;
+  return files;
 }

@@ -174,10 +174,10 @@ describe('runTraining', () => {
 
   it('fails when validation has a class or a width the train channel lacks', async () => {
     const unseen = await train({
-      channels: { train: SEPARABLE.train, validation: { 'v.csv': 'purple,1,2\n' } },
+      channels: { train: SEPARABLE.train, validation: { 'v.csv': 'red,1,2\npurple,1,2\n' } },
     });
     expect(unseen.failure).toMatch(
-      /^Channel "validation" row 1 has label "purple", which the train channel does not have/,
+      /^validation\/v\.csv line 2 has label "purple", which the train channel does not have/,
     );
     const wide = await train({
       channels: { train: SEPARABLE.train, validation: { 'v.csv': 'red,1,2,3\n' } },

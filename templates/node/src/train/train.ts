@@ -2,9 +2,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { MODEL_FORMAT, serializeModel, type ModelFile } from '../model/model-file.ts';
 import { fitSoftmaxRegression, TrainingStopped, type EpochMetrics } from '../model/fit.ts';
 import { channelDir, sageMakerPaths, type SageMakerPaths } from '../paths.ts';
+import { excerpt } from '../excerpt.ts';
+import type { Label } from '../model/model.ts';
 import { UserError } from '../user-error.ts';
 import { parseHyperparameters } from './hyperparameters.ts';
-import { classesOf, encodeLabels } from './labels.ts';
+import { classesOf, encodeLabels, listClasses } from './labels.ts';
 import { formatEpochLine, shouldLogEpoch } from './metrics-line.ts';
 import { readChannel } from './read-channel.ts';
 import { readTrainingConfig } from './training-config.ts';
@@ -104,13 +106,13 @@ async function train(
     );
   }
   const classes = classesOf(trainData.labels);
-  if (classes.length < 2) {
-    throw new UserError(
-      `Channel "train" has a single class (${JSON.stringify(classes[0])}). A classifier needs at least two: check the label column (the first column).`,
-    );
-  }
+  requireTwoClasses('train', classes);
+  const trainTargets = encodeLabels(trainData.labels, classes, trainData.origin);
+  const validationTargets =
+    validationData && encodeLabels(validationData.labels, classes, validationData.origin);
+  if (validationData) requireTwoClasses('validation', classesOf(validationData.labels));
   log(
-    `train: ${trainData.labels.length} rows, ${featureCount} features, ${classes.length} classes (${classes.join(', ')}) from ${trainData.files.length} file(s)`,
+    `train: ${trainData.labels.length} rows, ${featureCount} features, ${classes.length} classes (${listClasses(classes)}) from ${trainData.files.length} file(s)`,
   );
   if (validationData)
     log(
@@ -119,18 +121,13 @@ async function train(
 
   const started = performance.now();
   const { model, history } = await fitSoftmaxRegression(
-    { features: trainData.features, targets: encodeLabels(trainData.labels, classes, 'train') },
+    { features: trainData.features, targets: trainTargets },
     hyperparameters,
     {
       classes,
       ...(trainData.featureNames ? { featureNames: trainData.featureNames } : {}),
-      ...(validationData
-        ? {
-            validation: {
-              features: validationData.features,
-              targets: encodeLabels(validationData.labels, classes, 'validation'),
-            },
-          }
+      ...(validationData && validationTargets
+        ? { validation: { features: validationData.features, targets: validationTargets } }
         : {}),
       ...(signal ? { signal } : {}),
       onEpoch: (m: EpochMetrics) => {
@@ -151,6 +148,18 @@ async function train(
   );
   log(
     `trained in ${((performance.now() - started) / 1000).toFixed(2)} s; model written to ${paths.modelFile}`,
+  );
+}
+
+/** A classifier learns nothing from one class, and a one-class validation set measures nothing. */
+function requireTwoClasses(channel: string, classes: Label[]): void {
+  if (classes.length >= 2) return;
+  const fix =
+    channel === 'train'
+      ? 'A classifier needs at least two'
+      : 'Give it rows of at least two classes, or leave the validation channel out';
+  throw new UserError(
+    `Channel "${channel}" has a single class (${typeof classes[0] === 'number' ? classes[0] : excerpt(String(classes[0]))}). ${fix}: check the label column (the first column).`,
   );
 }
 

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { SageMakerPaths } from '../paths.ts';
+import { excerpt } from '../excerpt.ts';
 import { UserError } from '../user-error.ts';
 
 export interface ChannelConfig {
@@ -25,9 +26,12 @@ export interface TrainingConfig {
  */
 export async function readTrainingConfig(paths: SageMakerPaths): Promise<TrainingConfig> {
   const notes: string[] = [];
-  const hyperparameters =
-    (await readJson(paths.hyperparameters)) ??
-    (notes.push(`${paths.hyperparameters} is missing; using default hyperparameters`), {});
+  // Only a missing file means defaults: a file holding null or [] is refused by parseHyperparameters.
+  let hyperparameters = await readJson(paths.hyperparameters);
+  if (hyperparameters === undefined) {
+    notes.push(`${paths.hyperparameters} is missing; using default hyperparameters`);
+    hyperparameters = {};
+  }
 
   let channels = (await readJson(paths.inputDataConfig)) as
     Record<string, ChannelConfig> | undefined;
@@ -37,10 +41,12 @@ export async function readTrainingConfig(paths: SageMakerPaths): Promise<Trainin
     notes.push(
       `${paths.inputDataConfig} is missing; using the folders under ${paths.data}: ${Object.keys(channels).join(', ') || '(none)'}`,
     );
-  } else if (typeof channels !== 'object' || channels === null || Array.isArray(channels)) {
+  } else if (!isObject(channels)) {
     throw new UserError(
       `${basename(paths.inputDataConfig)} must be a JSON object keyed by channel name. Check the job's InputDataConfig.`,
     );
+  } else {
+    for (const [name, entry] of Object.entries(channels)) checkChannelEntry(name, entry);
   }
 
   const resources = (await readJson(paths.resourceConfig)) as
@@ -52,6 +58,33 @@ export async function readTrainingConfig(paths: SageMakerPaths): Promise<Trainin
   if (!resources) notes.push(`${paths.resourceConfig} is missing; running as a single host`);
 
   return { hyperparameters, channels, currentHost, hosts, notes };
+}
+
+const INPUT_MODES = ['File', 'FastFile', 'Pipe'];
+
+/** An entry SageMaker could not have written is refused, naming the channel, rather than guessed at. */
+function checkChannelEntry(name: string, entry: unknown): void {
+  const where = `inputdataconfig.json entry for channel ${excerpt(name)}`;
+  if (!isObject(entry)) {
+    throw new UserError(
+      `The ${where} must be a JSON object such as {"TrainingInputMode": "File"}, got ${describe(entry)}. Check the job's InputDataConfig.`,
+    );
+  }
+  const mode = entry.TrainingInputMode;
+  if (mode !== undefined && !INPUT_MODES.includes(mode as string)) {
+    throw new UserError(
+      `The ${where} has TrainingInputMode ${typeof mode === 'string' ? excerpt(mode) : describe(mode)}; expected File or FastFile. Check the job's InputDataConfig.`,
+    );
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? `the string ${excerpt(value)}` : String(value);
 }
 
 /** A JSON file's value, undefined when the file does not exist; a UserError when it is not JSON. */
