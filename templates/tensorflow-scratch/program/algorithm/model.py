@@ -73,6 +73,25 @@ class EpochLog(keras.callbacks.Callback):
             self.history.append(self.last)
 
 
+class Diverged(Exception):
+    """Raised out of fit() when the loss stops being a finite number."""
+
+    def __init__(self, epoch: int, name: str, value: float):
+        super().__init__(f"{name}={value} after epoch {epoch}")
+        self.epoch, self.name, self.value = epoch, name, value
+
+
+class StopOnDivergence(keras.callbacks.Callback):
+    """Ends training at the first epoch whose loss is NaN or infinite: nothing after it can be
+    learned, and exporting such a model would answer NaN to every request. Checked per epoch, not
+    per batch, so the check costs nothing measurable."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        for name in ("loss", "val_loss"):
+            if name in (logs or {}) and not math.isfinite(float(logs[name])):
+                raise Diverged(epoch + 1, name, float(logs[name]))
+
+
 class Interrupted(Exception):
     """Raised out of fit() between two batches when a stop was requested."""
 
@@ -164,9 +183,16 @@ def export(model: keras.Model, classes: list, model_dir: Path, metadata: dict) -
     n_features = model.input_shape[-1]
     class_names = tf.constant(classes, dtype=tf.string)
 
+    standardize = model.get_layer("standardize")
+
     @tf.function(input_signature=[tf.TensorSpec([None, n_features], tf.float32, name="features")])
     def serve(features):
         probabilities = model(features, training=False)
+        # A value near the float32 limit (3e38) overflows once standardized, and the network then
+        # answers a confident-looking but meaningless prior. Such rows get NaN probabilities, which
+        # the server refuses (400, naming the record) instead of answering 200 with nonsense.
+        usable = tf.reduce_all(tf.math.is_finite(standardize(features)), axis=1, keepdims=True)
+        probabilities = tf.where(usable, probabilities, tf.constant(float("nan")))
         label = tf.gather(class_names, tf.argmax(probabilities, axis=1))
         return {"probabilities": probabilities, "label": label}
 

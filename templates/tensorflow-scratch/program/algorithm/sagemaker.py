@@ -73,6 +73,8 @@ def identity() -> Identity:
     """Who this container is, from resourceconfig.json (T12, T15): never from /etc/hostname."""
     config = read_config("resourceconfig.json", {})
     current = config.get("current_host") or "algo-1"
+    if not isinstance(current, str):
+        raise UserError('resourceconfig.json: "current_host" must be a host name (a string).')
     hosts = config.get("hosts") or [current]
     if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
         raise UserError('resourceconfig.json: "hosts" must be a list of host names.')

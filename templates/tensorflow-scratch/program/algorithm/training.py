@@ -6,9 +6,12 @@ import sys
 import time
 import traceback
 
+import numpy as np
+
 from . import sagemaker
 from .data import class_names, encode_labels, read_channel
 from .hyperparameters import decode, load_schema
+from .numbers import FLOAT32_MAX
 from .sagemaker import UserError
 
 CHECKPOINT_INTERVAL_SECONDS = 30
@@ -47,10 +50,18 @@ class StopRequest:
 def channels_config() -> dict:
     config = sagemaker.read_config("inputdataconfig.json", {})
     for name, spec in config.items():
-        mode = (spec or {}).get("TrainingInputMode", "File")
+        if spec is None:
+            spec = {}
+        if not isinstance(spec, dict):
+            raise UserError(
+                f'inputdataconfig.json: channel "{name}" must be a JSON object such as '
+                f'{{"TrainingInputMode": "File"}}, got {type(spec).__name__}. '
+                "SageMaker writes this file; when running by hand, fix its content."
+            )
+        mode = spec.get("TrainingInputMode", "File")
         if mode not in ("File", "FastFile"):
             raise UserError(
-                f'Channel "{name}" uses TrainingInputMode {mode}; this algorithm reads files. '
+                f'Channel "{name}" uses TrainingInputMode {json.dumps(mode)[:40]}; this algorithm reads files. '
                 "Use File or FastFile."
             )
     if not config:  # no inputdataconfig.json: take the folders that are there
@@ -80,10 +91,14 @@ def run(stop: StopRequest) -> int:
 
     config = channels_config()
     train = read_channel(sagemaker.data_dir() / "train", "train")
-    classes = class_names(train.labels)
+    classes = class_names(train.labels, train.first_seen)
     if len(classes) < 2:
-        raise UserError(f"The train channel has one class only ({classes[0]!r}); a classifier needs two or more.")
-    y_train = encode_labels(train.labels, classes, "train")
+        raise UserError(
+            f"The train channel has one class only ({classes[0]!r}, first at {train.first_seen[classes[0]]}); "
+            "a classifier needs rows of two or more classes."
+        )
+    y_train = encode_labels(train.labels, classes, "train", train.first_seen)
+    check_scale(train)
     validation = None
     if "validation" in config:
         validation = read_channel(sagemaker.data_dir() / "validation", "validation")
@@ -92,7 +107,10 @@ def run(stop: StopRequest) -> int:
                 f"The validation channel has {validation.features.shape[1]} features, the train channel "
                 f"{train.features.shape[1]}. Give both channels the same columns."
             )
-        validation_data = (validation.features, encode_labels(validation.labels, classes, "validation"))
+        validation_data = (
+            validation.features,
+            encode_labels(validation.labels, classes, "validation", validation.first_seen),
+        )
     print(
         f"data: train_rows={len(y_train)} validation_rows={len(validation.labels) if validation else 0} "
         f"features={train.features.shape[1]} classes={len(classes)}",
@@ -103,7 +121,9 @@ def run(stop: StopRequest) -> int:
     import tensorflow as tf
 
     from . import devices
-    from .model import CheckpointStore, Checkpoints, EpochLog, Interrupted, StopOnRequest, build, export
+    from .model import (
+        CheckpointStore, Checkpoints, Diverged, EpochLog, Interrupted, StopOnDivergence, StopOnRequest, build, export,
+    )
 
     print(devices.report(tf), flush=True)
     if not me.leader:
@@ -125,7 +145,7 @@ def run(stop: StopRequest) -> int:
 
     log = EpochLog(hp["epochs"])
     stopper = StopOnRequest(stop.requested)
-    callbacks = [log, stopper]
+    callbacks = [log, stopper, StopOnDivergence()]
     checkpoints = None
     if store:
         checkpoints = Checkpoints(store, CHECKPOINT_INTERVAL_SECONDS, fits)
@@ -148,6 +168,8 @@ def run(stop: StopRequest) -> int:
             )
     except Interrupted:
         pass
+    except Diverged as diverged:
+        raise UserError(divergence_message(diverged, hp, train)) from None
     finally:
         stop.deferred = False
     if stop.requested():
@@ -191,6 +213,39 @@ def run(stop: StopRequest) -> int:
     return 0
 
 
+def check_scale(train) -> None:
+    """The model standardizes each feature with a variance computed in float32: a column whose
+    squared deviations overflow float32 (values around 1e19 and beyond) gets an infinite variance,
+    every value of it becomes 0, and the job would "complete" with a useless model. Fails instead,
+    naming the row that is furthest out."""
+    values = train.features.astype(np.float64)
+    deviations = values - values.mean(axis=0)
+    with np.errstate(over="ignore"):
+        squares = (deviations**2).sum(axis=0)
+    for column in np.flatnonzero(~(squares <= FLOAT32_MAX / 8)):
+        row = int(np.abs(deviations[:, column]).argmax())
+        name = f" ({train.feature_names[column]})" if column < len(train.feature_names) else ""
+        raise UserError(
+            f"{train.where(row)}, column {column + 2}{name}: {train.features[row, column]:.4g} is too large to "
+            "standardize in float32 (the squared deviations of this column overflow). Rescale the feature "
+            "(other units, a logarithm) so its values stay well below 1e18."
+        )
+
+
+def divergence_message(diverged, hp: dict, train) -> str:
+    """Why the loss became NaN or infinite, and what to change: values near the float32 limit
+    overflow the standardization, and a too large learning rate makes Adam diverge."""
+    largest = np.abs(train.features.astype(np.float64)).max(axis=0)
+    column = int(largest.argmax())
+    name = f" ({train.feature_names[column]})" if column < len(train.feature_names) else ""
+    return (
+        f"Training diverged: {diverged.name} became {diverged.value} in epoch {diverged.epoch}, so no model was "
+        f"written. The train channel's largest absolute feature value is {largest[column]:.4g}, in column "
+        f"{column + 2}{name}; values far beyond a few thousand overflow float32 arithmetic: rescale those features. "
+        f"Otherwise lower learning_rate (now {hp['learning_rate']})."
+    )
+
+
 def main() -> int:
     stop = StopRequest()
     stop.install()
@@ -212,9 +267,11 @@ def main() -> int:
         return 1
     except Exception as error:  # noqa: BLE001 - the failure file must be written whatever went wrong
         trace = traceback.format_exc()
+        # The cause first, on one short line (FailureReason shows 1024 characters), the trace after it (R7).
+        cause = " ".join(f"{type(error).__name__}: {error}".split())[:500]
         sagemaker.write_failure(
-            f"Unexpected error: {type(error).__name__}: {error}. This is a bug in the algorithm or its image; "
-            f"the training log has the stack trace.\n{trace}"
+            f"Unexpected error: {cause}. This is a bug in the algorithm or its image; "
+            f"the stack trace follows and is in the training log.\n{trace}"
         )
         print(trace, file=sys.stderr, flush=True)
         return 2
