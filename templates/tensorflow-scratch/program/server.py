@@ -13,6 +13,7 @@ import traceback
 
 from algorithm import codecs, sagemaker, settings
 from algorithm.codecs import HttpError
+from algorithm.records import RecordError
 
 STATE = {"model": None, "error": "the model is still loading"}
 LIMIT = settings.max_payload_bytes()
@@ -53,7 +54,7 @@ def load() -> None:
 
 
 def respond(start_response, status: int, body, content_type: str = codecs.JSON, headers=()):
-    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    data = body if isinstance(body, bytes) else json.dumps(body, allow_nan=False).encode()
     start_response(
         f"{status} {REASONS.get(status, 'Error')}",
         [("Content-Type", content_type), ("Content-Length", str(len(data))), *headers],
@@ -105,8 +106,6 @@ def invocations(environ, start_response):
     media = codecs.request_type(environ.get("CONTENT_TYPE"))
     accept = codecs.response_type(environ.get("HTTP_ACCEPT"), DEFAULT_ACCEPT)
     request = codecs.decode(read_body(environ), media)
-    from algorithm.inference import RequestError
-
     try:
         signature = model.signature(request.signature_name)
         names = sorted(model.inputs(signature))
@@ -114,9 +113,9 @@ def invocations(environ, start_response):
             tensors = codecs.columnar_to_tensors(request.inputs, names)
         else:
             tensors = codecs.instances_to_tensors(request.instances, names)
-        outputs = model.run(tensors, signature)
-    except RequestError as error:
-        raise codecs.bad_request(str(error)) from None
+        outputs = model.run(tensors, signature)  # also refuses NaN/inf predictions, naming the record
+    except RecordError as error:
+        raise codecs.bad_request(request.describe(error)) from None
     return respond(start_response, 200, codecs.encode(outputs, request, accept), accept)
 
 
@@ -143,10 +142,16 @@ def app(environ, start_response):
         return invocations(environ, start_response)
     except HttpError as error:
         return respond(start_response, error.status, error_body(error.code, error.message))
+    except RecursionError:  # only a request nested thousands deep gets here: the client's problem
+        log("RecursionError on a deeply nested request, answered 400")
+        return respond(start_response, 400, error_body("bad_request", "the request is nested too deeply"))
     except Exception as error:  # noqa: BLE001 - answer 500 and keep serving
+        # The client gets no exception text: it may hold paths or internals (R1). The log has it all.
         log(traceback.format_exc())
         return respond(
-            start_response, 500, error_body("internal_error", f"{type(error).__name__}: {error} (stack trace in the log)")
+            start_response,
+            500,
+            error_body("internal_error", f"an unexpected {type(error).__name__}; the container log has the details"),
         )
 
 

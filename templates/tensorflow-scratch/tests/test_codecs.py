@@ -29,14 +29,16 @@ class NegotiationTest(unittest.TestCase):
 
 
 class DecodeTest(unittest.TestCase):
-    def test_csv_with_header_and_blank_lines(self):
-        rows = codecs.decode_csv("a,b\n1,2\n\n3,4\n")
-        np.testing.assert_array_equal(rows, np.array([[1, 2], [3, 4]], dtype=np.float32))
+    def test_csv_blank_lines_are_skipped_and_lines_counted(self):
+        request = codecs.decode_csv("1,2\n\n3,4\r\n")
+        np.testing.assert_array_equal(request.instances, np.array([[1, 2], [3, 4]], dtype=np.float32))
+        self.assertEqual(request.lines, [1, 3])
+        self.assertEqual(request.record_name(1), "CSV line 3")
 
     def test_csv_errors(self):
-        with self.assertRaisesRegex(HttpError, "row 2 has 3 values"):
+        with self.assertRaisesRegex(HttpError, "CSV line 2 has 3 values, line 1 has 2"):
             codecs.decode_csv("1,2\n1,2,3\n")
-        with self.assertRaisesRegex(HttpError, "row 2, column 2: 'x'"):
+        with self.assertRaisesRegex(HttpError, "CSV line 2, column 2: 'x' is not a plain decimal"):
             codecs.decode_csv("1,2\n1,x\n")
 
     def test_json_formats(self):
@@ -51,7 +53,87 @@ class DecodeTest(unittest.TestCase):
             codecs.decode_json('{"instances": [[1, 2]')
 
     def test_json_lines(self):
-        self.assertEqual(codecs.decode_json_lines('[1, 2]\n\n{"instances": [[3, 4]]}\n'), [[1, 2], [3, 4]])
+        request = codecs.decode_json_lines('[1, 2]\n\n{"features": [3, 4]}\n')
+        self.assertEqual(request.instances, [[1, 2], {"features": [3, 4]}])
+        self.assertEqual(request.record_name(1), "line 3")
+
+
+class OddHeadersTest(unittest.TestCase):
+    """Headers a client gets wrong: 4xx or a sensible default, never an exception (R1)."""
+
+    def test_content_types(self):
+        self.assertEqual(codecs.request_type("text/csv;;;"), "text/csv")
+        self.assertEqual(codecs.request_type("TEXT/CSV"), "text/csv")
+        self.assertEqual(codecs.request_type("text/csv; charset="), "text/csv")
+        self.assertEqual(codecs.request_type("application/json-lines"), "application/json-lines")
+        for header in ("text/csv; charset=klingon", "text/csv; charset=utf-16", "application/octet-stream",
+                       "multipart/form-data; boundary=x", "text/csv/extra", ";", "\u00e9/\u00e9"):
+            with self.assertRaises(HttpError, msg=header) as caught:
+                codecs.request_type(header)
+            self.assertEqual(caught.exception.status, 415)
+
+    def test_accept(self):
+        self.assertEqual(codecs.response_type("*/*;q=abc"), "application/json")
+        # q-values that are not numbers from 0 to 1 count as 1, so the first listed type wins
+        self.assertEqual(codecs.response_type("text/csv;q=nan, application/json;q=inf"), "text/csv")
+        self.assertEqual(codecs.response_type(";"), "application/json")
+        for header in ("zzz/zzz", "text/csv;q=0", ", ".join(f"x/y{i};q=0.{i % 10}" for i in range(60))):
+            with self.assertRaises(HttpError, msg=header) as caught:
+                codecs.response_type(header)
+            self.assertEqual(caught.exception.status, 406)
+
+
+class StrictDecodeTest(unittest.TestCase):
+    """Garbage in a body is a 400 that names the record, never a 500 (R1, R3)."""
+
+    def assertBadRequest(self, body, media, pattern):
+        with self.assertRaises(HttpError) as caught:
+            codecs.decode(body if isinstance(body, bytes) else body.encode(), media)
+        self.assertEqual(caught.exception.status, 400)
+        self.assertRegex(caught.exception.message, pattern)
+
+    def test_csv_every_line_is_a_record(self):
+        # A damaged first line used to be taken for a header: 2 records in, 1 prediction out.
+        for cell in ["nan", " nan", "inf", "Infinity", "1e39", "-3.5e38", "1" + "0" * 400, "١٢", "１２", "1_000",
+                     "0x10", "", "wide", "true", '"5.1"', "5.1\x0b"]:
+            with self.subTest(cell=cell):
+                self.assertBadRequest(f"5.1,{cell},1.4\n6.7,3.0,5.2\n", "text/csv", r"^CSV line 1, column 2: ")
+                self.assertBadRequest(f"5.1,3.5,1.4\n\n6.7,{cell},5.2\n", "text/csv", r"^CSV line 3, column 2: ")
+
+    def test_csv_column_count_and_empty(self):
+        self.assertBadRequest("1,2,3\n1,2\n", "text/csv", r"^CSV line 2 has 2 values, line 1 has 3")
+        self.assertBadRequest("1,2,3\n1,2,3,4\n", "text/csv", r"^CSV line 2 has 4 values")
+        for body in ["", "\n\n", "   ", "\r\n"]:
+            self.assertBadRequest(body, "text/csv", "no records")
+
+    def test_not_utf8_names_the_line(self):
+        self.assertBadRequest(b"1,2\n1,\xff2\n", "text/csv", r"^CSV line 2: byte 0xff is not UTF-8")
+        self.assertBadRequest(b"[1]\n[\xfe]\n", "application/jsonlines", r"^line 2: byte 0xfe is not UTF-8")
+        self.assertBadRequest(b'{"instances": [[1\xff]]}', "application/json", "not UTF-8: byte 0xff at offset 17")
+
+    def test_json_non_finite_and_huge_numbers(self):
+        for token in ["NaN", "Infinity", "-Infinity"]:
+            self.assertBadRequest(f'{{"instances": [[{token}, 1]]}}', "application/json", f"{token} is not JSON")
+            self.assertBadRequest(f"[1]\n[{token}]\n", "application/jsonlines", f"^line 2: {token} is not JSON")
+        self.assertBadRequest('{"instances": [[' + "9" * 5000 + "]]}", "application/json", "too many digits")
+
+    def test_json_nested_thousands_deep(self):
+        for depth in (1000, 3000, 10000):
+            for body in ["[" * depth + "]" * depth, "[" * depth, '{"instances": ' + "[" * depth + "1" + "]" * depth + "}",
+                         '{"a":' * depth + "1" + "}" * depth]:
+                self.assertBadRequest(body, "application/json", "nested too deeply|not valid JSON")
+            self.assertBadRequest("[" * depth + "\n", "application/jsonlines", "^line 1")
+
+    def test_json_wrong_shapes(self):
+        for body in ['"instances"', "42", "null", "true", "{}", '{"instances": 5}', '{"instances": null}',
+                     '{"instances": [[1]], "inputs": [[1]]}', '{"instances": [[1]], "signature_name": 5}', ""]:
+            self.assertBadRequest(body, "application/json", ".")
+
+    def test_json_lines_one_record_per_line(self):
+        self.assertBadRequest("[1, 2] [3, 4]\n", "application/jsonlines", "^line 1 holds more than one JSON value")
+        self.assertBadRequest("[1, 2]\n[3,\n4]\n", "application/jsonlines", "^line 2 is not valid JSON")
+        self.assertBadRequest('{"instances": [[1, 2], [3, 4]]}\n', "application/jsonlines", "^line 1: a JSON Lines line is one")
+        self.assertBadRequest("\n \n", "application/jsonlines", "no records")
 
 
 class EncodeTest(unittest.TestCase):

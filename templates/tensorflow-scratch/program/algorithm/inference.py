@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from .records import RecordError, check_finite_outputs, to_array
 
-class RequestError(Exception):
-    """The request does not fit the model (400)."""
+# The request does not fit the model (400); `record` names the culprit when there is one.
+RequestError = RecordError
 
 
 class LoadError(Exception):
@@ -85,25 +86,25 @@ class Model:
             result = function(**feed)
         except (tf.errors.InvalidArgumentError, ValueError, TypeError) as error:
             raise RequestError(f"the model rejected the input: {_first_line(error)}") from None
-        return {key: _to_python_ready(value.numpy()) for key, value in result.items()}
+        outputs = {key: _to_python_ready(value.numpy()) for key, value in result.items()}
+        check_finite_outputs(outputs)
+        return outputs
 
 
 def _first_line(error) -> str:
+    """The gist of a TensorFlow error, for the client: its first line, unless that names files."""
     text = str(error).strip().splitlines()
-    return text[0] if text else type(error).__name__
+    first = text[0] if text else ""
+    return first if first and "/" not in first and "File " not in first else type(error).__name__
 
 
 def _to_tensor(value, spec, name):
-    try:
-        if spec.dtype == tf.string:
-            array = np.asarray(value, dtype=object)
-        else:
-            array = np.asarray(value, dtype=spec.dtype.as_numpy_dtype)
-    except (ValueError, TypeError):
-        raise RequestError(
-            f'input "{name}" must be {spec.dtype.name} values shaped {_shape(spec)}; '
-            "some values are missing, ragged or not numbers"
-        ) from None
+    """The records of one input as a tensor of the signature's dtype and shape. Numeric inputs are
+    checked value by value (records.to_array): no strings, booleans, NaN or out-of-range numbers."""
+    if spec.dtype == tf.string:
+        array = _strings(value, name)
+    else:
+        array = to_array(value, spec.dtype.as_numpy_dtype, name)
     if spec.shape.rank is not None:
         if array.ndim != spec.shape.rank:
             raise RequestError(f'input "{name}" must have shape {_shape(spec)}, got {list(array.shape)}')
@@ -113,9 +114,17 @@ def _to_tensor(value, spec, name):
                 raise RequestError(
                     f'input "{name}" must have {want} {what} per instance, got {got} (shape {_shape(spec)})'
                 )
-    if array.size and array.dtype.kind == "f" and not np.isfinite(array).all():
-        raise RequestError(f'input "{name}" holds NaN or infinite values')
     return tf.constant(array, dtype=spec.dtype)
+
+
+def _strings(value, name):
+    try:
+        array = np.asarray(value, dtype=object)
+    except (ValueError, TypeError):
+        raise RequestError(f'input "{name}" must be strings shaped alike; some are missing or ragged') from None
+    if not all(isinstance(v, str) for v in array.reshape(-1).tolist()):
+        raise RequestError(f'input "{name}" must hold strings only')
+    return array
 
 
 def _shape(spec) -> str:
@@ -124,6 +133,11 @@ def _shape(spec) -> str:
 
 
 def _to_python_ready(array: np.ndarray) -> np.ndarray:
-    if array.dtype.kind in ("O", "S"):
-        return np.vectorize(lambda b: b.decode("utf-8", "replace") if isinstance(b, bytes) else b, otypes=[object])(array)
-    return array
+    """String tensors come back as bytes: decode each distinct value once (labels repeat a lot)."""
+    if array.dtype.kind not in ("O", "S"):
+        return array
+    values = array.reshape(-1).tolist()
+    text = {v: v.decode("utf-8", "replace") if isinstance(v, bytes) else v for v in set(values)}
+    out = np.empty(len(values), dtype=object)
+    out[:] = [text[v] for v in values]
+    return out.reshape(array.shape)
