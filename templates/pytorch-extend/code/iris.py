@@ -682,14 +682,16 @@ def predict_fn(data, model: Predictor) -> Predictions:
     return Predictions(model.classes, probabilities)
 
 
-def json_records(predictions: Predictions):
+def json_records(predictions: Predictions, chunk: int = 8192):
     """One JSON object per record. repr() of a finite float is a valid JSON number, and
-    predict_fn let only finite ones through (what json.dumps(allow_nan=False) would check)."""
+    predict_fn let only finite ones through (what json.dumps(allow_nan=False) would check).
+    Python floats are made a chunk at a time: 786,000 records would need ~120 MB of them."""
     labels = [json.dumps(label) for label in predictions.classes]
-    indices = predictions.probabilities.argmax(dim=1).tolist()
-    rounded = torch.round(predictions.probabilities * 1e6).div(1e6).tolist()
-    for index, row in zip(indices, rounded):
-        yield f'{{"label":{labels[index]},"probabilities":[{",".join(map(repr, row))}]}}'
+    rounded = torch.round(predictions.probabilities * 1e6).div(1e6)
+    for start in range(0, len(rounded), chunk):
+        part = rounded[start : start + chunk]
+        for index, row in zip(part.argmax(dim=1).tolist(), part.tolist()):
+            yield f'{{"label":{labels[index]},"probabilities":[{",".join(map(repr, row))}]}}'
 
 
 def write_json(predictions: Predictions) -> str:
