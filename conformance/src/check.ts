@@ -4,7 +4,7 @@ import type { Probes } from './probes/probes.ts';
 export type Level = 'must' | 'should';
 export type Profile = 'image' | 'training' | 'toolkit' | 'serving' | 'robustness';
 export type Status = 'pass' | 'fail' | 'skip';
-export type Phase = 'observe' | 'load' | 'disturb' | 'consume';
+export type Phase = 'observe' | 'load' | 'fuzz' | 'disturb' | 'consume';
 
 /** What a check found. `message` reads "expected ..., got ..."; `hint` says what to change. */
 export interface Outcome {
@@ -45,8 +45,9 @@ export interface Check {
   /**
    * When the check runs, since checks share containers: `observe` (default) checks run first and
    * concurrently; then `load` checks (large or parallel requests), one at a time;
-   * then `disturb` checks (bad input, which may crash a server); `consume` checks (SIGTERM) last,
-   * one at a time.
+   * then `fuzz` checks (generated garbage, judged by what the server does with it, so it must come
+   * before anything that may already have crashed it); then `disturb` checks (the manifest's bad
+   * input, which may crash a server); `consume` checks (SIGTERM) last, one at a time.
    */
   phase?: Phase;
   /** Undefined when the check applies; otherwise why it does not (reported as skip). */

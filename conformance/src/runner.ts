@@ -90,6 +90,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
     };
     await runAll(inPhase('observe'));
     await runEach(inPhase('load'));
+    await runAll(inPhase('fuzz'));
     await runAll(inPhase('disturb'));
     await runEach(inPhase('consume'));
   } finally {

@@ -1,6 +1,6 @@
 import { limits } from '@sagemaker-templates/contract';
 import type { RunningContainer } from '@sagemaker-templates/engine';
-import type { CheckContext } from '../../check.ts';
+import { BlockedError, type CheckContext } from '../../check.ts';
 import { excerpt, type HttpExchange } from '../../probes/http.ts';
 import { mapLimit } from '../../robustness/map-limit.ts';
 import { Random } from '../../robustness/random.ts';
@@ -62,6 +62,11 @@ async function stableProcesses(container: RunningContainer): Promise<Map<number,
 export function fuzzRun(ctx: CheckContext): Promise<FuzzRun> {
   return once(ctx, 'fuzz', async () => {
     const session = await readySession(ctx);
+    if (!(await session.container.state()).running)
+      throw new BlockedError(
+        'serve.ping.ok',
+        'the serving container stopped before the garbage was sent',
+      );
     const samples = await workingSamples(ctx);
     const random = new Random(ctx.fuzz.seed).fork('serving-garbage');
     const requests = garbageRequests(

@@ -76,7 +76,7 @@ export const robustServeGarbage: Check = {
   source: 'R1, B1',
   level: 'must',
   profile: 'robustness',
-  phase: 'disturb',
+  phase: 'fuzz',
   hint: 'Validate every request before the model sees it and answer 400/406/413/415 with a short message: catch recursion and overflow errors, decode UTF-8 strictly, refuse NaN and Infinity, bound anything you echo. A 5xx is counted as a model error and retried by batch transform.',
   notApplicable: servesOnly,
   run: async (ctx) => judgeGarbage(await fuzzRun(ctx)),

@@ -59,7 +59,7 @@ export const robustServeRecordCount: Check = {
   source: 'R3, B4, L11',
   level: 'must',
   profile: 'robustness',
-  phase: 'disturb',
+  phase: 'fuzz',
   hint: 'Answer N predictions for N records, in order, and refuse a body whose record cannot be read with a 400 that names the record. Never skip a "header" line or an unreadable row: batch transform joins outputs to inputs by position.',
   notApplicable: servesOnly,
   run: async (ctx) => judgeRecordCount(await recordRun(ctx), ctx.fuzz.seed),

@@ -31,7 +31,7 @@ export const robustServeStrictOutput: Check = {
   source: 'R2',
   level: 'must',
   profile: 'robustness',
-  phase: 'disturb',
+  phase: 'fuzz',
   hint: 'Serialize JSON with NaN and Infinity refused (Python: json.dumps(allow_nan=False)) and answer 400 when the model cannot produce a finite prediction for an input: NaN is not JSON, and clients fail to parse it.',
   notApplicable: servesOnly,
   async run(ctx) {
