@@ -258,6 +258,8 @@ class TrainingGarbageTest(unittest.TestCase):
         self.assertFails(r"^train\.csv is empty", train_csv=b"")
         self.assertFails(r"^train\.csv holds only a header", train_csv=b"species,a,b,c,d\n")
         self.assertFails(r"^validation\.csv is empty", validation_csv=b"")
+        self.assertFails(r"^validation\.csv line 1: 3 features after the label, the train channel has 4 \(train\.csv line 2\)",
+                         validation_csv=b"setosa,1,2,3\nvirginica,4,5,6\n")
 
     def test_one_class(self):
         rows = [line for line in (FIXTURES / "train" / "train.csv").read_text().splitlines() if line.startswith("setosa")]
@@ -274,6 +276,10 @@ class TrainingGarbageTest(unittest.TestCase):
         # feature all zeros after standardization, and the job would exit 0 with a useless model.
         data = self.damaged("train/train.csv", 17, 2, "3e38")
         self.assertFails(r"^train\.csv line 17, column 3 \(sepal_width\): 3e\+38 is too large to standardize", train_csv=data)
+
+    def test_validation_values_far_beyond_the_train_data(self):
+        data = self.damaged("validation/validation.csv", 5, 2, "3e38")
+        self.assertFails(r"^validation\.csv line 5, column 3 \(sepal_width\): 3e\+38 is .* standard deviations from", validation_csv=data)
 
     @unittest.skipIf(tensorflow is None, "needs Keras")
     def test_a_nan_loss_ends_training(self):

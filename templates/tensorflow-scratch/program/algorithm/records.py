@@ -36,11 +36,13 @@ def to_array(values, dtype: np.dtype, input_name: str) -> np.ndarray:
         raise RecordError(f'input "{input_name}" must be a list with one entry per instance, got {_kind(values)}')
     if not values:
         raise RecordError("there are no instances to predict")
-    leaves = (bool,) if dtype.kind == "b" else (int,) if dtype.kind in "iu" else (int, float)
+    # Which Python leaves a record may hold, and the wide dtype they are read into before the
+    # range check (float64 for floats, so 1e39 is still 1e39 there, not float32's inf).
+    leaves, wide = {"b": ((bool,), np.bool_), "f": ((int, float), np.float64)}.get(dtype.kind, ((int,), np.int64))
     array = None
     if _leaves_are(values, leaves):
         try:
-            array = np.array(values, dtype=np.bool_ if dtype.kind == "b" else np.float64 if dtype.kind == "f" else np.int64)
+            array = np.array(values, dtype=wide)
         except (ValueError, OverflowError):  # ragged, or an integer too large for the dtype
             array = None
     if array is None:

@@ -15,6 +15,8 @@ from .numbers import FLOAT32_MAX
 from .sagemaker import UserError
 
 CHECKPOINT_INTERVAL_SECONDS = 30
+# Standardized values beyond this overflow the network's float32 arithmetic (3.4e38) soon enough.
+MAX_STANDARDIZED = 1e18
 
 
 class Stopped(Exception):
@@ -98,19 +100,19 @@ def run(stop: StopRequest) -> int:
             "a classifier needs rows of two or more classes."
         )
     y_train = encode_labels(train.labels, classes, "train", train.first_seen)
-    check_scale(train)
     validation = None
     if "validation" in config:
         validation = read_channel(sagemaker.data_dir() / "validation", "validation")
         if validation.features.shape[1] != train.features.shape[1]:
             raise UserError(
-                f"The validation channel has {validation.features.shape[1]} features, the train channel "
-                f"{train.features.shape[1]}. Give both channels the same columns."
+                f"{validation.where(0)}: {validation.features.shape[1]} features after the label, the train channel "
+                f"has {train.features.shape[1]} ({train.where(0)}). Give both channels the same columns."
             )
         validation_data = (
             validation.features,
             encode_labels(validation.labels, classes, "validation", validation.first_seen),
         )
+    check_scale(train, validation)
     print(
         f"data: train_rows={len(y_train)} validation_rows={len(validation.labels) if validation else 0} "
         f"features={train.features.shape[1]} classes={len(classes)}",
@@ -213,23 +215,43 @@ def run(stop: StopRequest) -> int:
     return 0
 
 
-def check_scale(train) -> None:
-    """The model standardizes each feature with a variance computed in float32: a column whose
-    squared deviations overflow float32 (values around 1e19 and beyond) gets an infinite variance,
-    every value of it becomes 0, and the job would "complete" with a useless model. Fails instead,
-    naming the row that is furthest out."""
+def check_scale(train, validation=None) -> None:
+    """Fails on values the model's float32 arithmetic cannot take, naming the row.
+
+    The model standardizes each feature with a variance computed in float32: a train column whose
+    squared deviations overflow (values around 1e19 and beyond) gets an infinite variance, every
+    value of it becomes 0, and the job would "complete" with a useless model. A validation value
+    astronomically far from the train data (3e38) overflows once standardized and makes val_loss
+    NaN. Both are data problems, so they are reported as such, before TensorFlow is even loaded."""
     values = train.features.astype(np.float64)
-    deviations = values - values.mean(axis=0)
+    mean = values.mean(axis=0)
+    deviations = values - mean
     with np.errstate(over="ignore"):
         squares = (deviations**2).sum(axis=0)
     for column in np.flatnonzero(~(squares <= FLOAT32_MAX / 8)):
         row = int(np.abs(deviations[:, column]).argmax())
-        name = f" ({train.feature_names[column]})" if column < len(train.feature_names) else ""
         raise UserError(
-            f"{train.where(row)}, column {column + 2}{name}: {train.features[row, column]:.4g} is too large to "
-            "standardize in float32 (the squared deviations of this column overflow). Rescale the feature "
-            "(other units, a logarithm) so its values stay well below 1e18."
+            f"{train.where(row)}, column {column + 2}{_feature_name(train, column)}: {train.features[row, column]:.4g} "
+            "is too large to standardize in float32 (the squared deviations of this column overflow). Rescale "
+            "the feature (other units, a logarithm) so its values stay well below 1e18."
         )
+    if validation is None:
+        return
+    spread = np.maximum(np.sqrt(squares / len(values)), 1e-7)  # Keras' Normalization floors it the same way
+    with np.errstate(over="ignore"):
+        scaled = np.abs(validation.features.astype(np.float64) - mean) / spread
+    far = ~(scaled <= MAX_STANDARDIZED)
+    if far.any():
+        row, column = (int(i) for i in np.argwhere(far)[0])
+        raise UserError(
+            f"{validation.where(row)}, column {column + 2}{_feature_name(train, column)}: "
+            f"{validation.features[row, column]:.4g} is {scaled[row, column]:.3g} standard deviations from the "
+            "train channel's mean; the model's float32 arithmetic overflows on it. Rescale the feature or remove the row."
+        )
+
+
+def _feature_name(table, column: int) -> str:
+    return f" ({table.feature_names[column]})" if column < len(table.feature_names) else ""
 
 
 def divergence_message(diverged, hp: dict, train) -> str:
@@ -237,7 +259,7 @@ def divergence_message(diverged, hp: dict, train) -> str:
     overflow the standardization, and a too large learning rate makes Adam diverge."""
     largest = np.abs(train.features.astype(np.float64)).max(axis=0)
     column = int(largest.argmax())
-    name = f" ({train.feature_names[column]})" if column < len(train.feature_names) else ""
+    name = _feature_name(train, column)
     return (
         f"Training diverged: {diverged.name} became {diverged.value} in epoch {diverged.epoch}, so no model was "
         f"written. The train channel's largest absolute feature value is {largest[column]:.4g}, in column "
