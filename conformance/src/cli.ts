@@ -22,7 +22,7 @@ Options:
   --seed N             seed of the robustness profile's garbage (default: a new one, printed
                        in the output and the report); the same seed replays the same garbage
   --fuzz-count N       garbage requests per serving container (default ${DEFAULT_FUZZ_COUNT}); the training
-                       garbage cases grow with it (N/50, at least 4)
+                       garbage cases grow with it (N/60, at least 3)
   --list               print every check (id, level, clause, title) and exit
   --list-cases         print every garbage case id that template.json's
                        conformance.robustness.accept may name, and exit

@@ -12,6 +12,8 @@ Garbage in is refused, never guessed at (README "Robustness"): training writes t
 Replace the marked parts (THE MODEL, the data reading and the codecs) with your algorithm.
 """
 
+from __future__ import annotations
+
 import argparse
 import csv
 import io
@@ -27,8 +29,21 @@ from array import array
 from dataclasses import dataclass
 from decimal import Decimal
 
-import torch
-from torch import nn
+# torch takes about a second to import. Training checks its hyperparameters and data files first
+# and imports it afterwards, so a job given garbage fails at once; serving imports it right away.
+torch = nn = None
+
+
+def import_torch() -> None:
+    global torch, nn
+    import torch as torch_module
+    from torch import nn as nn_module
+
+    torch, nn = torch_module, nn_module
+
+
+if __name__ != "__main__":
+    import_torch()
 
 try:  # Only under the inference toolkit: its errors choose the HTTP status.
     from sagemaker_inference.errors import BaseInferenceToolkitError
@@ -50,7 +65,7 @@ JSON, CSV, JSONLINES = "application/json", "text/csv", "application/jsonlines"
 
 # Unambiguous on purpose: "[0-9]+\.?[0-9]*" backtracks quadratically on a long run of digits.
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-FLOAT32_MAX = float(torch.finfo(torch.float32).max)  # 3.4028234663852886e38
+FLOAT32_MAX = 3.4028234663852886e38  # float(torch.finfo(torch.float32).max)
 NUMBER_RULE = "a plain ASCII decimal such as 5.1 or -2e-3 (no spaces, nan, inf, hex or _)"
 
 
@@ -219,7 +234,7 @@ class Channel:
     """A channel's rows: species, measurements, and where each row came from (for messages)."""
 
     labels: list
-    features: torch.Tensor  # float64, one row per record
+    features: list  # one list of floats per record
     origins: list  # (file, line) of each row
     files: list
 
@@ -316,11 +331,10 @@ def read_channel(folder: str, name: str = "train") -> Channel:
     channel = Channel([], [], [], files)
     for shown in files:
         read_file(os.path.join(folder, shown), shown, channel)
-    channel.features = torch.tensor(channel.features, dtype=torch.float64)
     return channel
 
 
-def label_indices(channel: Channel, classes: list[str]) -> torch.Tensor:
+def label_indices(channel: Channel, classes: list[str]) -> list[int]:
     """The class index of every row; a species the training data lacks names its file and line."""
     index = {label: i for i, label in enumerate(classes)}
     for label, (shown, number) in zip(channel.labels, channel.origins):
@@ -329,7 +343,7 @@ def label_indices(channel: Channel, classes: list[str]) -> torch.Tensor:
                 f"{shown} line {number}: species {show(label)} is not in the training data "
                 f"({', '.join(classes)}). Remove the row or add the species to the train channel."
             )
-    return torch.tensor([index[label] for label in channel.labels])
+    return [index[label] for label in channel.labels]
 
 
 # ---- Training: the loop ------------------------------------------------------------------------
@@ -356,8 +370,6 @@ def evaluate(model, x, y) -> tuple[float, float]:
 
 def train(args: argparse.Namespace) -> None:
     started = time.time()
-    torch.manual_seed(args.seed)
-    device = pick_device(args.num_gpus)
     data = read_channel(args.train, "train")
     classes = sorted(set(data.labels))
     if len(classes) < 2:
@@ -365,15 +377,23 @@ def train(args: argparse.Namespace) -> None:
             f"the train channel ({', '.join(data.files)}) holds one species only "
             f"({show(classes[0])}): a classifier needs at least 2. Add rows of the other species."
         )
-    y = label_indices(data, classes).to(device)
-    # Statistics in float64: float32 sums of values near 3e38 would overflow to inf.
-    mean, std = data.features.mean(dim=0), data.features.std(dim=0).clamp(min=1e-6)
-    x = ((data.features - mean) / std).float().to(device)
-    validation = None
+    labels = label_indices(data, classes)
+    v_data = v_labels = None
     if args.validation and os.path.isdir(args.validation):
         v_data = read_channel(args.validation, "validation")
-        v_y = label_indices(v_data, classes).to(device)
-        validation = (((v_data.features - mean) / std).float().to(device), v_y)
+        v_labels = label_indices(v_data, classes)
+    import_torch()  # every input is checked: only now pay for the import
+    torch.manual_seed(args.seed)
+    device = pick_device(args.num_gpus)
+    features = torch.tensor(data.features, dtype=torch.float64)
+    y = torch.tensor(labels).to(device)
+    # Statistics in float64: float32 sums of values near 3e38 would overflow to inf.
+    mean, std = features.mean(dim=0), features.std(dim=0).clamp(min=1e-6)
+    x = ((features - mean) / std).float().to(device)
+    validation = None
+    if v_data is not None:
+        v_features = torch.tensor(v_data.features, dtype=torch.float64)
+        validation = (((v_features - mean) / std).float().to(device), torch.tensor(v_labels).to(device))
 
     model = build(args.hidden_units, len(classes)).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.learning_rate)

@@ -38,6 +38,8 @@ export const robustTrainHyperparameters: Check = {
   source: 'R5, T18',
   level: 'must',
   profile: 'robustness',
+  // Beside the serving fuzz, which leaves CPU idle, rather than among the container starts.
+  phase: 'fuzz',
   hint: "Validate every hyperparameter before training: its type, its range, and that it is finite (NaN passes every range check, since each comparison with it is false). On failure write /opt/ml/output/failure starting with the hyperparameter's name and the fix, then exit non-zero.",
   notApplicable: trainsOnly,
   async run(ctx) {

@@ -38,8 +38,8 @@ export const lineNumber = (line: number): Matcher => {
   return { label: `line ${line}`, test: (t) => regex.test(t) };
 };
 
-/** `count` training cases for one check: ceil(fuzz count / 50), at least 4. */
-export const trainingCaseCount = (fuzzCount: number) => Math.max(4, Math.ceil(fuzzCount / 50));
+/** Training cases for one check: a sixtieth of the fuzz count, at least 3 (3 by default). */
+export const trainingCaseCount = (fuzzCount: number) => Math.max(3, Math.floor(fuzzCount / 60));
 
 export interface GarbageOutcome {
   training: GarbageTraining;
