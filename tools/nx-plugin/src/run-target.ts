@@ -67,11 +67,16 @@ async function conformance(root: string, args: string[]): Promise<number> {
     args.includes('--force') || process.env.SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE === 'true';
   const rest = args.filter((arg) => arg !== '--force');
   const partial = rest.some((arg) => arg.startsWith('--only'));
+  // A chosen seed or amount of garbage is a run the user asked for: never answered from the cache.
+  const chosenGarbage = rest.some(
+    (arg) => arg.startsWith('--seed') || arg.startsWith('--fuzz-count'),
+  );
   const built = await buildTemplate(root, { quiet: true });
   const name = basename(root);
   const cache = new ConformanceCache();
   const key = await suiteKey(root);
-  const earlier = force || partial ? undefined : await cache.find(built.imageId, key);
+  const earlier =
+    force || partial || chosenGarbage ? undefined : await cache.find(built.imageId, key);
   if (earlier) {
     await restoreReport(earlier, name, rest);
     console.log(
