@@ -5,8 +5,7 @@
  *
  *   npx tsx tools/bench/robustness.ts [templates/node ...] [--fuzz-count 10000] [--seed N]
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   dataTrainings,
@@ -22,6 +21,7 @@ import {
 import { loadManifest } from '@sagemaker-templates/contract';
 import { connectEngine, sweepLeftovers } from '@sagemaker-templates/engine';
 import { buildTemplate } from '../nx-plugin/src/build-template.ts';
+import { templateRoots } from './template-roots.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -29,11 +29,7 @@ const { values, positionals } = parseArgs({
 });
 const count = Number(values['fuzz-count']);
 const seed = values.seed ? Number(values.seed) : newSeed();
-const roots = positionals.length
-  ? positionals
-  : readdirSync('templates')
-      .map((name) => join('templates', name))
-      .filter((root) => existsSync(join(root, 'template.json')));
+const roots = templateRoots(positionals);
 
 const docker = connectEngine();
 await sweepLeftovers(docker);

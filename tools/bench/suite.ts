@@ -5,22 +5,18 @@
  *
  *   npx tsx tools/bench/suite.ts [templates/node ...] [--seed N]
  */
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checks, newSeed, runSuite, type SuiteReport } from '@sagemaker-templates/conformance';
 import { buildTemplate } from '../nx-plugin/src/build-template.ts';
+import { templateRoots } from './template-roots.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { seed: { type: 'string' } },
 });
 const seed = values.seed ? Number(values.seed) : newSeed();
-const roots = positionals.length
-  ? positionals
-  : readdirSync('templates')
-      .map((name) => join('templates', name))
-      .filter((root) => existsSync(join(root, 'template.json')));
+const roots = templateRoots(positionals);
 const withoutRobustness = checks.filter((c) => c.profile !== 'robustness');
 
 const row = (name: string, variant: string, report: SuiteReport) => {

@@ -46,12 +46,7 @@ export function splitRecords(contentType: string, body: string): RecordBody | un
     return { format, records, render: (rs) => `${rs.join('\n')}\n` };
   }
   if (format !== 'json') return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
+  const value = parseJson(body);
   if (Array.isArray(value) && value.length > 0 && value.every(isStructured)) {
     return { format, records: value.map((v) => JSON.stringify(v)), render: (rs) => `[${rs}]` };
   }
@@ -75,12 +70,7 @@ export function countAnswerRecords(contentType: string, body: string): number | 
   const format = recordFormat(contentType);
   if (format === 'csv' || format === 'jsonlines') return lines(body).length;
   if (format !== 'json') return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
+  const value = parseJson(body);
   if (Array.isArray(value)) return value.length;
   if (!isObject(value)) return undefined;
   if (Array.isArray(value.predictions)) return value.predictions.length;
@@ -129,6 +119,15 @@ function jsonProblem(text: string, what: string): string | undefined {
     return token
       ? `${what} holds ${token}, which is not JSON`
       : `${what} does not parse as JSON (${(error as Error).message.slice(0, 120)})`;
+  }
+}
+
+/** The parsed JSON, or undefined when the text is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
 }
 

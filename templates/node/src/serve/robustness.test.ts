@@ -2,26 +2,15 @@ import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODEL_FORMAT, type ModelFile } from '../model/model-file.ts';
+import type { ModelFile } from '../model/model-file.ts';
+import { TWO_FEATURE_MODEL } from '../testing/two-feature-model.ts';
 import { seededRandom } from '../model/random.ts';
 import { captureLog } from '../testing/sagemaker-tree.ts';
 import { closeGracefully, createServer } from './server.ts';
 import { MB } from './settings.ts';
 
 /** CONTRACT.md section 11 (R1-R4) against the in-process server. */
-const MODEL: ModelFile = {
-  format: MODEL_FORMAT,
-  classes: ['left', 'right'],
-  featureCount: 2,
-  standardization: { mean: [0, 0], std: [1, 1] },
-  weights: [
-    [-5, 0],
-    [5, 0],
-  ],
-  bias: [0, 0],
-  hyperparameters: {},
-  metrics: {},
-};
+const MODEL = TWO_FEATURE_MODEL;
 const SETTINGS = { maxPayloadBytes: 6 * MB, maxPayloadInMb: 6, maxConcurrentTransforms: 4 };
 const log = captureLog();
 const app = createServer({

@@ -5,27 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MODEL_FORMAT, type ModelFile } from '../model/model-file.ts';
+import { TWO_FEATURE_MODEL } from '../testing/two-feature-model.ts';
 import { captureLog, makeTrainingTree, separableCsv } from '../testing/sagemaker-tree.ts';
 import { runTraining } from '../train/train.ts';
 import { closeGracefully, createServer, type ModelState } from './server.ts';
 import { loadModelState, startServing } from './serve.ts';
 import { MB, type ServerSettings } from './settings.ts';
 
-/** Two features; class "left" when x < 0, "right" when x > 0. */
-const MODEL: ModelFile = {
-  format: MODEL_FORMAT,
-  classes: ['left', 'right'],
-  featureCount: 2,
-  standardization: { mean: [0, 0], std: [1, 1] },
-  weights: [
-    [-5, 0],
-    [5, 0],
-  ],
-  bias: [0, 0],
-  hyperparameters: {},
-  metrics: {},
-};
+const MODEL = TWO_FEATURE_MODEL;
 const SETTINGS: Omit<ServerSettings, 'port'> = {
   maxPayloadBytes: 6 * MB,
   maxPayloadInMb: 6,
