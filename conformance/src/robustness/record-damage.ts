@@ -19,8 +19,10 @@ const VALUES: { kind: string; csv: string[]; json: string[] }[] = [
   { kind: 'boolean-value', csv: ['true'], json: ['true'] },
 ];
 
+/** Kinds that put a bad value where a number was (the record still has its shape). */
+export const VALUE_DAMAGE_KINDS = VALUES.map((v) => v.kind);
 export const RECORD_DAMAGE_KINDS = [
-  ...VALUES.map((v) => v.kind),
+  ...VALUE_DAMAGE_KINDS,
   'missing-value',
   'extra-value',
   'non-utf8',

@@ -1,6 +1,10 @@
 import type { CheckContext } from '../../check.ts';
 import type { HttpExchange } from '../../probes/http.ts';
-import { damageRecord, RECORD_DAMAGE_KINDS } from '../../robustness/record-damage.ts';
+import {
+  damageRecord,
+  RECORD_DAMAGE_KINDS,
+  VALUE_DAMAGE_KINDS,
+} from '../../robustness/record-damage.ts';
 import { essence, splitRecords } from '../../robustness/records.ts';
 import { Random } from '../../robustness/random.ts';
 import { toWire } from '../../robustness/wire.ts';
@@ -53,9 +57,13 @@ export function recordRun(ctx: CheckContext): Promise<RecordExchange[]> {
         });
       };
       await send(split.render(records), `${count} valid records (${type})`);
-      const kinds = random.shuffle(RECORD_DAMAGE_KINDS.filter((k) => !accepted[`record.${k}`]));
+      // Bad values come first, and the first two go into the first record: a record whose values
+      // are not numbers is the one a server may take for a header and drop.
+      const valueFirst = (k: string) => (VALUE_DAMAGE_KINDS.includes(k) ? 0 : 1);
+      const kinds = random
+        .shuffle(RECORD_DAMAGE_KINDS.filter((k) => !accepted[`record.${k}`]))
+        .sort((a, b) => valueFirst(a) - valueFirst(b));
       for (const [turn, kind] of kinds.entries()) {
-        // The first record gets damaged early on: it is the one a server may take for a header.
         const at = turn < 2 ? 0 : random.int(0, count - 1);
         const damaged = damageRecord(records[at]!, split.format, kind, (items) =>
           random.pick(items),
