@@ -4,14 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildImage, connectEngine, inspectImage } from '@sagemaker-templates/engine';
-import { loadManifest } from '@sagemaker-templates/contract';
-import { FIXTURE_MANIFEST, FIXTURES_DIR, fixtureDockerfile, fixtureImage } from './fixtures.ts';
+import { FIXTURE_MANIFEST, FIXTURES_DIR, fixtureImage } from './fixtures.ts';
+import { buildFixture } from './test-support/build-fixture.ts';
 import type { SuiteReport } from './report.ts';
 import { checks } from './checks/index.ts';
 
 const bin = join(import.meta.dirname, '../bin/sagemaker-conformance.js');
-const docker = connectEngine();
 
 /** Runs the CLI as users do and returns its exit code and output. */
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -30,17 +28,7 @@ describe('sagemaker-conformance CLI', () => {
   let reportDir: string;
   beforeAll(async () => {
     reportDir = await mkdtemp(join(tmpdir(), 'conformance-cli-'));
-    const base = (await loadManifest(FIXTURE_MANIFEST)).base.offline ?? '';
-    if (!(await inspectImage(docker, base)))
-      throw new Error(`base image ${base} is missing: run \`bash tools/machine/setup.sh\``);
-    for (const id of ['good', 'train.model.written']) {
-      await buildImage(docker, {
-        context: FIXTURES_DIR,
-        dockerfile: fixtureDockerfile(id),
-        tags: [fixtureImage(id)],
-        buildArgs: { BASE_IMAGE: base },
-      });
-    }
+    for (const id of ['good', 'train.model.written']) await buildFixture(id);
   });
   afterAll(() => rm(reportDir, { recursive: true, force: true }));
 
@@ -92,7 +80,7 @@ describe('sagemaker-conformance CLI', () => {
       '--image',
       fixtureImage('good'),
       '--manifest',
-      join(FIXTURES_DIR, 'good', 'Dockerfile'),
+      join(FIXTURES_DIR, 'Dockerfile'),
       '--report-dir',
       reportDir,
     ]);

@@ -1,46 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildImage,
   connectEngine,
   hostGpuCount,
-  inspectImage,
   SESSION_LABEL,
   sessionId,
   sweepLeftovers,
 } from '@sagemaker-templates/engine';
-import { loadManifest } from '@sagemaker-templates/contract';
-import { FIXTURES, fixtureBuildArgs, type Fixture } from './fixture-table.ts';
-import {
-  FIXTURE_MANIFEST,
-  FIXTURES_DIR,
-  fixtureDockerfile,
-  fixtureManifest,
-  fixtureImage,
-} from './fixtures.ts';
+import { FIXTURES, type Fixture } from './fixture-table.ts';
+import { fixtureManifest } from './fixtures.ts';
 import { runSuite } from './runner.ts';
-import { setImagePlatform } from './test-support/set-image-platform.ts';
+import { buildFixture } from './test-support/build-fixture.ts';
 import type { SuiteReport } from './report.ts';
 
 // The meta-test of the suite: the good fixture passes every check, and each broken fixture fails
 // exactly the check it is named after, so no check can be one that never fails.
 const docker = connectEngine();
-
-async function buildFixture(row: Fixture): Promise<string> {
-  const manifest = await loadManifest(FIXTURE_MANIFEST);
-  const base = manifest.base.offline ?? manifest.base.upstream;
-  if (!(await inspectImage(docker, base))) {
-    throw new Error(`base image ${base} is missing: run \`bash tools/machine/setup.sh\` first`);
-  }
-  const image = fixtureImage(row.id);
-  await buildImage(docker, {
-    context: FIXTURES_DIR,
-    dockerfile: fixtureDockerfile(row.id),
-    tags: [image],
-    buildArgs: { BASE_IMAGE: base, ...fixtureBuildArgs(row) },
-  });
-  if (row.platform) await setImagePlatform(image, row.platform);
-  return image;
-}
 
 /** One holder at a time: fixtures that keep the CPU busy run one after another. */
 function mutex(): () => Promise<() => void> {
@@ -67,7 +41,7 @@ const built = (row: Fixture): Promise<string> => {
   if (!image) {
     image = building().then(async (release) => {
       try {
-        return await buildFixture(row);
+        return await buildFixture(row.id, docker);
       } finally {
         release();
       }
