@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeTrainingTree } from '../testing/sagemaker-tree.ts';
 import { UserError } from '../user-error.ts';
 import { parseLabelledCsv, readChannel } from './read-channel.ts';
+import { NOT_NUMBERS } from '../testing/not-numbers.ts';
 
 describe('parseLabelledCsv', () => {
   it('detects a header from non-numeric feature cells', () => {
@@ -39,25 +40,15 @@ describe('parseLabelledCsv', () => {
     expect(() => parseLabelledCsv('0,1\n,2\n', 'train/f.csv')).toThrow(/line 2 has an empty label/);
   });
 
-  it.each([
-    'nan',
-    'NaN',
-    'inf',
-    '-Infinity',
-    '1e39',
-    '-1e39',
-    '1e400',
-    '9'.repeat(400),
-    '١٢',
-    '１２',
-    '1_000',
-    '0x10',
-  ])('refuses the feature %j naming the file, physical line and column', (cell) => {
-    const text = `y,a,b\n0,1,2\n\n1,3,${cell}\n`;
-    expect(() => parseLabelledCsv(text, 'train/f.csv')).toThrow(
-      /^train\/f\.csv line 4 column 3: .* (is not a number|is beyond float32 range)/,
-    );
-  });
+  it.each([...NOT_NUMBERS])(
+    'refuses the feature %j naming the file, physical line and column',
+    (cell) => {
+      const text = `y,a,b\n0,1,2\n\n1,3,${cell}\n`;
+      expect(() => parseLabelledCsv(text, 'train/f.csv')).toThrow(
+        /^train\/f\.csv line 4 column 3: .* (is not a number|is beyond float32 range)/,
+      );
+    },
+  );
 
   it('takes a first line for a header only when none of its feature cells could be a number', () => {
     expect(() => parseLabelledCsv('setosa,abc,3.5\nsetosa,1,2\n', 'f.csv')).toThrow(
