@@ -2,7 +2,12 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { compareCodeUnits, dockerfileInContext, listContextFiles } from './context-files.ts';
+import {
+  compareCodeUnits,
+  dockerfileInContext,
+  listContextFiles,
+  type ContextEntry,
+} from './context-files.ts';
 
 /**
  * SHA-256 (64 hex chars; tags use a prefix of 12 or more) over what a build of `context` depends on:
@@ -20,17 +25,7 @@ export async function contentHash(
     .sort((a, b) => compareCodeUnits(a.path, b.path));
   const hash = createHash('sha256');
   hash.update('sagemaker-templates/content-hash/v1\0');
-  for (const entry of entries) {
-    field(hash, entry.type);
-    field(hash, entry.path);
-    field(hash, entry.executable ? 'x' : '-');
-    if (entry.type === 'symlink') {
-      field(hash, entry.linkTarget ?? '');
-    } else {
-      hash.update(`${entry.size}\0`);
-      for await (const chunk of createReadStream(entry.absolutePath)) hash.update(chunk as Buffer);
-    }
-  }
+  for (const entry of entries) await hashEntry(hash, entry);
   if (dockerfileInContext(root, dockerfile) === undefined) {
     field(hash, 'outside-dockerfile');
     field(hash, await readFile(path.resolve(root, dockerfile), 'utf8'));
@@ -42,7 +37,26 @@ export async function contentHash(
   return hash.digest('hex');
 }
 
+/** One file or symlink: its type, path, executable bit and content (never mtime or owner). */
+export async function hashEntry(
+  hash: Hash,
+  entry: Pick<
+    ContextEntry,
+    'type' | 'path' | 'executable' | 'linkTarget' | 'size' | 'absolutePath'
+  >,
+): Promise<void> {
+  field(hash, entry.type);
+  field(hash, entry.path);
+  field(hash, entry.executable ? 'x' : '-');
+  if (entry.type === 'symlink') {
+    field(hash, entry.linkTarget ?? '');
+  } else {
+    hash.update(`${entry.size}\0`);
+    for await (const chunk of createReadStream(entry.absolutePath)) hash.update(chunk as Buffer);
+  }
+}
+
 // Length-prefixed so that no two different inputs concatenate to the same bytes.
-function field(hash: Hash, value: string): void {
+export function field(hash: Hash, value: string): void {
   hash.update(`${Buffer.byteLength(value)}:${value}\0`);
 }

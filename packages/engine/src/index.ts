@@ -3,6 +3,7 @@ export * from './build-progress.ts';
 export * from './connect-engine.ts';
 export * from './container-exited-error.ts';
 export * from './content-hash.ts';
+export * from './tree-hash.ts';
 export * from './context-files.ts';
 export * from './create-network.ts';
 export * from './create-volume.ts';

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SUITE_VERSION } from '@sagemaker-templates/conformance';
+import { treeHash } from '@sagemaker-templates/engine';
 
 /** A conformance pass, keyed on what decides the outcome: the image and the suite with its inputs. */
 export interface ConformancePass {
@@ -14,42 +16,53 @@ export interface ConformancePass {
   report?: unknown;
 }
 
-/** Folders of a template that never affect a conformance run. */
-const SKIPPED = new Set(['node_modules', 'dist', '.sagemaker-templates', '.git']);
+/** A source file that cannot change a verdict: tests, test support and docs. */
+const notAnInput = (relativePath: string) =>
+  /\.test\.ts$|(^|\/)test-support\/|\.md$/.test(relativePath);
 
 /**
- * The suite side of the key: SUITE_VERSION, the suite's code, and the template's files outside the
- * image (template.json's conformance profile, fixtures), since those change what the suite checks.
- * Documentation (*.md) is left out.
+ * The folders whose code decides a verdict: the conformance package and every workspace package it
+ * depends on, directly or not (contract: the limits; engine: how containers run and are waited
+ * for). Read from the package.json files, so a new dependency is covered without an edit here.
  */
-export async function suiteKey(templateRoot: string): Promise<string> {
-  const suiteSrc = dirname(fileURLToPath(import.meta.resolve('@sagemaker-templates/conformance')));
-  const hash = createHash('sha256');
-  hash.update(`suite ${SUITE_VERSION}\0`);
-  await hashTree(hash, suiteSrc, suiteSrc);
-  hash.update('template\0');
-  await hashTree(hash, resolve(templateRoot), resolve(templateRoot));
-  return hash.digest('hex');
+export async function suiteSources(): Promise<{ label: string; root: string }[]> {
+  const found = new Map<string, string>();
+  const visit = async (name: string): Promise<void> => {
+    if (found.has(name)) return;
+    const root = packageRoot(name);
+    found.set(name, root);
+    const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
+    for (const dependency of Object.keys(manifest.dependencies ?? {}))
+      if (dependency.startsWith('@sagemaker-templates/')) await visit(dependency);
+  };
+  await visit('@sagemaker-templates/conformance');
+  return [...found].sort().map(([label, root]) => ({ label, root: join(root, 'src') }));
 }
 
-async function hashTree(
-  hash: ReturnType<typeof createHash>,
-  root: string,
-  dir: string,
-): Promise<void> {
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  );
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED.has(entry.name)) await hashTree(hash, root, path);
-    } else if (entry.isFile() && !entry.name.endsWith('.md')) {
-      const content = await readFile(path);
-      hash.update(`${relative(root, path)}\0${content.length}\0`);
-      hash.update(content);
-    }
-  }
+/** A workspace package's folder, from where Node resolves its entry point (<root>/src/index.ts). */
+function packageRoot(name: string): string {
+  let dir = dirname(fileURLToPath(import.meta.resolve(name)));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+}
+
+/**
+ * The suite side of the key: SUITE_VERSION, the code of the suite and of every package it uses
+ * (suiteSources), and the template's files outside the image (template.json's conformance profile,
+ * fixtures, hyperparameter schema), since those change what the suite checks. One hasher: the
+ * engine's treeHash, as content hashes of images are its contentHash.
+ */
+export async function suiteKey(
+  templateRoot: string,
+  sources?: { label: string; root: string }[],
+): Promise<string> {
+  const roots = [
+    ...(sources ?? (await suiteSources())),
+    { label: 'template', root: resolve(templateRoot) },
+  ];
+  return treeHash(roots, [`suite ${SUITE_VERSION}`], { skipFile: notAnInput });
 }
 
 /** Conformance passes on this machine, under `.cache/conformance/` of the workspace (git-ignored). */
