@@ -11,7 +11,12 @@ import { createGzip } from 'node:zlib';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { loadManifest } from '@sagemaker-templates/contract';
-import { connectEngine } from '@sagemaker-templates/engine';
+import {
+  connectEngine,
+  exportImage,
+  imageHistory,
+  imageSizeBytes,
+} from '@sagemaker-templates/engine';
 import { buildTemplate } from '../nx-plugin/src/build-template.ts';
 
 const { values, positionals } = parseArgs({
@@ -26,19 +31,17 @@ const base = built.baseKind === 'offline' ? manifest.base.offline! : manifest.ba
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 const kb = (bytes: number) => (bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : mb(bytes));
-const [image, baseImage] = await Promise.all([
-  docker.getImage(built.image).inspect(),
-  docker.getImage(base).inspect(),
+const [imageSize, baseSize] = await Promise.all([
+  imageSizeBytes(docker, built.image),
+  imageSizeBytes(docker, base),
 ]);
-const history = await docker.getImage(built.image).history();
-const baseLayers = (await docker.getImage(base).history()).length;
+const history = await imageHistory(docker, built.image);
+const baseLayers = (await imageHistory(docker, base)).length;
 // History is newest first: the template's own steps are the first (total - base) entries.
 const own = history.slice(0, history.length - baseLayers).reverse();
 
 console.log(`${built.image} on ${base} (${built.baseKind} base)`);
-console.log(
-  `image ${mb(image.Size)}, base ${mb(baseImage.Size)}, own layers ${kb(image.Size - baseImage.Size)}`,
-);
+console.log(`image ${mb(imageSize)}, base ${mb(baseSize)}, own layers ${kb(imageSize - baseSize)}`);
 for (const step of own) {
   const instruction = step.CreatedBy.replace(/^\/bin\/sh -c #\(nop\)\s*/, '').replace(/\s+/g, ' ');
   console.log(`  ${kb(step.Size).padStart(9)}  ${instruction.slice(0, 110)}`);
@@ -52,7 +55,7 @@ if (!values['no-compressed']) {
     },
   });
   const started = performance.now();
-  await pipeline(await docker.getImage(built.image).get(), createGzip({ level: 6 }), counter);
+  await pipeline(await exportImage(docker, built.image), createGzip({ level: 6 }), counter);
   console.log(
     `compressed (docker save | gzip -6): ${mb(compressed)} (${((performance.now() - started) / 1000).toFixed(0)} s to measure)`,
   );

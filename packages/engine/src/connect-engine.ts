@@ -11,8 +11,14 @@ export interface EngineInfo {
   address: string;
 }
 
-/** A dockerode client for the engine named by DOCKER_HOST (default: the local Unix socket). */
-export function connectEngine(options?: Docker.DockerOptions): Docker {
+/**
+ * A client of the Docker engine. Only this package talks to it: everything else passes this value
+ * to the engine's functions and never calls dockerode itself.
+ */
+export type Engine = Docker;
+
+/** A client for the engine named by DOCKER_HOST (default: the local Unix socket). */
+export function connectEngine(options?: Docker.DockerOptions): Engine {
   try {
     return new Docker(options);
   } catch (error) {

@@ -13,6 +13,7 @@ export * from './host-gpu-count.ts';
 export * from './http-probe.ts';
 export * from './image-build-error.ts';
 export * from './inspect-image.ts';
+export * from './image-operations.ts';
 export * from './labels.ts';
 export * from './log-demux.ts';
 export * from './opt-ml-tree.ts';

@@ -5,7 +5,7 @@ import {
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { connectEngine } from '@sagemaker-templates/engine';
+import { connectEngine, inspectImage } from '@sagemaker-templates/engine';
 import { connectEcr, type EcrConnection } from './connect-ecr.ts';
 import { DistributionClient } from './distribution-client.ts';
 import { publishImage, type PublishImageOptions } from './publish-image.ts';
@@ -144,8 +144,8 @@ describe('publishImage against moto (ECR API) and docker-registry (OCI distribut
         first.digest,
       );
     }
-    const local = await docker.getImage(tag).inspect();
-    expect(local.RepoDigests).toContain(
+    const local = await inspectImage(docker, tag);
+    expect(local?.RepoDigests).toContain(
       `${servers.registry.host}/sagemaker-templates/e2e@${first.digest}`,
     );
 

@@ -1,4 +1,4 @@
-import type Docker from 'dockerode';
+import type { Engine } from '@sagemaker-templates/engine';
 import type { EcrConnection } from './connect-ecr.ts';
 import {
   DistributionClient,
@@ -21,7 +21,7 @@ import { redactor } from './redactor.ts';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry.ts';
 
 export interface PublishImageOptions {
-  docker: Docker;
+  docker: Engine;
   ecr: EcrConnection;
   /** The local image: its content-hash tag or id. */
   image: string;

@@ -1,5 +1,9 @@
-import type Docker from 'dockerode';
-import { ndjson } from '@sagemaker-templates/engine';
+import {
+  EngineRequestError,
+  pushImageEvents,
+  tagImage,
+  type Engine,
+} from '@sagemaker-templates/engine';
 import { PushProgress, type PushEvent } from './push-progress.ts';
 
 /** The registry side of a push through the engine. */
@@ -33,26 +37,19 @@ export class EnginePushError extends Error {
  * Tags the local image as `<registry>/<repository>:<tag>` and pushes it through the engine with the
  * given credentials (sent as X-Registry-Auth, never logged). One attempt; see publishImage for retries.
  */
-export async function pushImage(docker: Docker, options: PushImageOptions): Promise<PushedImage> {
+export async function pushImage(docker: Engine, options: PushImageOptions): Promise<PushedImage> {
   const repo = `${options.registry}/${options.repository}`;
   const reference = `${repo}:${options.tag}`;
-  await docker.getImage(options.source).tag({ repo, tag: options.tag });
+  await tagImage(docker, options.source, repo, options.tag);
   const progress = new PushProgress(options.onLine);
-  let stream: NodeJS.ReadableStream;
+  const auth = { ...options.auth, serveraddress: options.registry };
   try {
-    stream = (await docker.getImage(repo).push({
-      tag: options.tag,
-      authconfig: {
-        username: options.auth.username,
-        password: options.auth.password,
-        serveraddress: options.registry,
-      },
-    })) as NodeJS.ReadableStream;
+    for await (const event of pushImageEvents(docker, repo, options.tag, auth))
+      progress.feed(event as PushEvent);
   } catch (error) {
-    throw new EnginePushError(engineText(error), { cause: error });
+    if (!(error instanceof EngineRequestError)) throw error;
+    throw new EnginePushError(error.message, { cause: error });
   }
-  for await (const event of ndjson(stream as AsyncIterable<Buffer>))
-    progress.feed(event as PushEvent);
   if (progress.error !== undefined) throw new EnginePushError(progress.error);
   if (!progress.digest) {
     throw new EnginePushError(
@@ -66,10 +63,4 @@ export async function pushImage(docker: Docker, options: PushImageOptions): Prom
     layers: { pushed, existed, mounted },
     bytesUploaded,
   };
-}
-
-function engineText(error: unknown): string {
-  const json = (error as { json?: { message?: string } } | null)?.json;
-  if (json && typeof json.message === 'string') return json.message;
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,18 +1,11 @@
-import type Docker from 'dockerode';
+import { imageReferences, removeImage, type Engine } from '@sagemaker-templates/engine';
 
 /**
  * Removes every tag and digest reference matching `references` (docker `reference` filters), also
  * the digest references a moved tag leaves behind; best effort, for test and bench clean-up.
  */
-export async function removeImageReferences(docker: Docker, references: string[]): Promise<void> {
-  const listed = await docker.listImages({ filters: JSON.stringify({ reference: references }) });
-  for (const ref of listed.flatMap((image) => [
-    ...(image.RepoTags ?? []),
-    ...(image.RepoDigests ?? []),
-  ])) {
-    await docker
-      .getImage(ref)
-      .remove()
-      .catch(() => undefined);
+export async function removeImageReferences(docker: Engine, references: string[]): Promise<void> {
+  for (const ref of await imageReferences(docker, references)) {
+    await removeImage(docker, ref).catch(() => undefined);
   }
 }

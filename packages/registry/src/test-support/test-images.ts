@@ -1,9 +1,8 @@
-import type Docker from 'dockerode';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildImage, inspectImage } from '@sagemaker-templates/engine';
+import { buildImage, inspectImage, removeImage, type Engine } from '@sagemaker-templates/engine';
 
 /** Local bases made by tools/machine (or by the engine's e2e tests), in order of preference. */
 const BASES = [
@@ -19,7 +18,7 @@ export interface TestImages {
   close(): Promise<void>;
 }
 
-export async function openTestImages(docker: Docker): Promise<TestImages> {
+export async function openTestImages(docker: Engine): Promise<TestImages> {
   let base: string | undefined;
   for (const candidate of BASES) if (await inspectImage(docker, candidate)) base ??= candidate;
   if (!base) {
@@ -48,10 +47,7 @@ export async function openTestImages(docker: Docker): Promise<TestImages> {
       for (const id of built) {
         const info = await inspectImage(docker, id);
         for (const ref of [...(info?.RepoTags ?? []), ...(info?.RepoDigests ?? [])]) {
-          await docker
-            .getImage(ref)
-            .remove({ noprune: false })
-            .catch(() => undefined);
+          await removeImage(docker, ref).catch(() => undefined);
         }
       }
     },
