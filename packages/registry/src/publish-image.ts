@@ -16,7 +16,7 @@ import { PushError } from './push-error.ts';
 import { EnginePushError, pushImage, type PushedImage } from './push-image.ts';
 import { isTransientPushError } from './push-progress.ts';
 import { explainRegistryError } from './explain-registry-error.ts';
-import { getRegistryAuth } from './registry-auth.ts';
+import { getRegistryAuth, type RegistryAuth } from './registry-auth.ts';
 import { redactor } from './redactor.ts';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry.ts';
 
@@ -71,10 +71,50 @@ export interface PublishResult {
  */
 export async function publishImage(options: PublishImageOptions): Promise<PublishResult> {
   const started = performance.now();
-  const log = (line: string) => options.log?.(redactor.redact(line));
-  const policy = options.retry ?? DEFAULT_RETRY_POLICY;
-  const name = options.repository.name;
+  const run = await openPublish(options);
+  const { remote, before } = await readRemoteTags(run, options);
+  let digest: string;
+  let pushed: PushedImage | undefined;
+  if (remote) {
+    digest = remote.digest;
+    run.log(`${run.reference} is already there (${digest}); nothing to upload`);
+  } else {
+    pushed = await pushAndVerify(run, options);
+    digest = pushed.digest;
+  }
+  const { client, name, retrying, log } = run;
+  const tags = await moveTags({ client, name, digest, before, retrying, log });
+  return {
+    status: remote ? 'up-to-date' : 'pushed',
+    repository: run.repository,
+    registry: run.registry,
+    reference: run.reference,
+    digest,
+    tags,
+    ...(pushed ? { push: pushed } : {}),
+    durationMs: Math.round(performance.now() - started),
+  };
+}
 
+/** What every step of one publish shares: where it goes, how it logs, retries and explains failures. */
+interface PublishRun {
+  repository: EnsuredRepository;
+  registry: string;
+  name: string;
+  reference: string;
+  auth: RegistryAuth;
+  client: DistributionClient;
+  /** "Nothing was tagged: ..." for failures that leave every human-facing tag where it was. */
+  untouched: string;
+  log: (line: string) => void;
+  retrying: <T>(what: string, operation: () => Promise<T>) => Promise<T>;
+  explain: (error: unknown) => Error;
+}
+
+/** Ensures the repository (saying how it differs from template.json) and gets a registry token. */
+async function openPublish(options: PublishImageOptions): Promise<PublishRun> {
+  const log = (line: string) => options.log?.(redactor.redact(line));
+  const name = options.repository.name;
   const repository = await ensureRepository(options.ecr, options.repository);
   log(
     repository.created
@@ -93,26 +133,52 @@ export async function publishImage(options: PublishImageOptions): Promise<Publis
     ...(options.repository.accountId ? { accountId: options.repository.accountId } : {}),
   });
   const registry = options.registry ?? (hostOf(`https://${repository.uri}`) || auth.registry);
-  const reference = `${registry}/${name}:${options.contentTag}`;
   const client = new DistributionClient({
     registry,
     auth,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  const untouched = `Nothing was tagged: ${options.tags.length > 0 ? options.tags.join(', ') : 'no human-facing tag'} ${options.tags.length === 1 ? 'stays' : 'stay'} where ${options.tags.length === 1 ? 'it was' : 'they were'}.`;
+  const n = options.tags.length;
+  const untouched = `Nothing was tagged: ${n > 0 ? options.tags.join(', ') : 'no human-facing tag'} ${n === 1 ? 'stays' : 'stay'} where ${n === 1 ? 'it was' : 'they were'}.`;
+  const explain = (error: unknown) =>
+    explainRegistryError(error, { registry, repository: repository.uri, auth, untouched });
   const retrying = <T>(what: string, operation: () => Promise<T>) =>
-    withRetries(operation, {
-      policy,
-      isRetryable: (error) => error instanceof RegistryRequestError && error.retryable,
-      onRetry: ({ attempt, delayMs, error }) =>
-        log(
-          `${what}: attempt ${attempt} of ${policy.attempts} failed (${(error as Error).message}); retrying in ${(delayMs / 1000).toFixed(1)} s`,
-        ),
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-    }).catch((error: unknown) => {
-      throw explainRegistryError(error, { registry, repository: repository.uri, auth, untouched });
+    retryWith(
+      options,
+      log,
+      what,
+      operation,
+      (error) => error instanceof RegistryRequestError && error.retryable,
+    ).catch((error: unknown) => {
+      throw explain(error);
     });
+  const reference = `${registry}/${name}:${options.contentTag}`;
+  return { repository, registry, name, reference, auth, client, untouched, log, retrying, explain };
+}
 
+/** `operation` under the retry policy, each failed attempt logged as `what`. */
+function retryWith<T>(
+  options: PublishImageOptions,
+  log: (line: string) => void,
+  what: string,
+  operation: () => Promise<T>,
+  isRetryable: (error: unknown) => boolean,
+): Promise<T> {
+  const policy = options.retry ?? DEFAULT_RETRY_POLICY;
+  return withRetries(operation, {
+    policy,
+    isRetryable,
+    onRetry: ({ attempt, delayMs, error }) =>
+      log(
+        `${what}: attempt ${attempt} of ${policy.attempts} failed (${(error as Error).message}); retrying in ${(delayMs / 1000).toFixed(1)} s`,
+      ),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  });
+}
+
+/** What the registry holds under the content tag and each human-facing tag; immutable tags are checked. */
+async function readRemoteTags(run: PublishRun, options: PublishImageOptions) {
+  const { client, name, retrying } = run;
   const remote = await retrying(`HEAD ${name}:${options.contentTag}`, () =>
     client.headManifest(name, options.contentTag),
   );
@@ -120,69 +186,46 @@ export async function publishImage(options: PublishImageOptions): Promise<Publis
   for (const tag of options.tags) {
     before.set(tag, await retrying(`HEAD ${name}:${tag}`, () => client.headManifest(name, tag)));
   }
-  if (repository.immutable) {
+  if (run.repository.immutable) {
     for (const [tag, current] of before) {
       if (current && current.digest !== remote?.digest) {
         throw new PushError(
-          `Tag ${tag} already names another image (${current.digest}) in ${repository.uri}, whose tags are immutable. Bump "version" in the template's template.json, then push again. ${untouched}`,
+          `Tag ${tag} already names another image (${current.digest}) in ${run.repository.uri}, whose tags are immutable. Bump "version" in the template's template.json, then push again. ${run.untouched}`,
         );
       }
     }
   }
+  return { remote, before };
+}
 
-  let digest: string;
-  let pushed: PushedImage | undefined;
-  if (remote) {
-    digest = remote.digest;
-    log(`${reference} is already there (${digest}); nothing to upload`);
-  } else {
-    log(`pushing ${reference}`);
-    pushed = await withRetries(
-      () =>
-        pushImage(options.docker, {
-          source: options.image,
-          registry,
-          repository: name,
-          tag: options.contentTag,
-          auth,
-          onLine: (line) => log(`  ${line}`),
-        }),
-      {
-        policy,
-        isRetryable: (error) =>
-          error instanceof EnginePushError && isTransientPushError(error.message),
-        onRetry: ({ attempt, delayMs, error }) =>
-          log(
-            `push: attempt ${attempt} of ${policy.attempts} failed (${(error as Error).message}); retrying in ${(delayMs / 1000).toFixed(1)} s`,
-          ),
-        ...(options.sleep ? { sleep: options.sleep } : {}),
-      },
-    ).catch((error: unknown) => {
-      throw explainRegistryError(error, { registry, repository: repository.uri, auth, untouched });
+/** Pushes under the content tag through the engine, then checks the registry serves that digest. */
+async function pushAndVerify(run: PublishRun, options: PublishImageOptions): Promise<PushedImage> {
+  const { client, name, registry, reference, log } = run;
+  log(`pushing ${reference}`);
+  const push = () =>
+    pushImage(options.docker, {
+      source: options.image,
+      registry,
+      repository: name,
+      tag: options.contentTag,
+      auth: run.auth,
+      onLine: (line) => log(`  ${line}`),
     });
-    digest = pushed.digest;
-    const served = await retrying(`HEAD ${name}:${options.contentTag}`, () =>
-      client.headManifest(name, options.contentTag),
+  const transient = (error: unknown) =>
+    error instanceof EnginePushError && isTransientPushError(error.message);
+  const pushed = await retryWith(options, log, 'push', push, transient).catch((error: unknown) => {
+    throw run.explain(error);
+  });
+  const served = await run.retrying(`HEAD ${name}:${options.contentTag}`, () =>
+    client.headManifest(name, options.contentTag),
+  );
+  if (served?.digest !== pushed.digest) {
+    throw new PushError(
+      `The registry serves ${served ? served.digest : 'nothing'} under ${reference}, but the engine pushed ${pushed.digest}. Something between this machine and ${registry} altered or lost the image. ${run.untouched}`,
     );
-    if (served?.digest !== digest) {
-      throw new PushError(
-        `The registry serves ${served ? served.digest : 'nothing'} under ${reference}, but the engine pushed ${digest}. Something between this machine and ${registry} altered or lost the image. ${untouched}`,
-      );
-    }
-    log(`verified: ${registry} serves ${digest} under ${name}:${options.contentTag}`);
   }
-
-  const tags = await moveTags({ client, name, digest, before, retrying, log });
-  return {
-    status: remote ? 'up-to-date' : 'pushed',
-    repository,
-    registry,
-    reference,
-    digest,
-    tags,
-    ...(pushed ? { push: pushed } : {}),
-    durationMs: Math.round(performance.now() - started),
-  };
+  log(`verified: ${registry} serves ${pushed.digest} under ${name}:${options.contentTag}`);
+  return pushed;
 }
 
 /** Puts the verified manifest under each tag; on a failure, puts back what the moved ones named. */
