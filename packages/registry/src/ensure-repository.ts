@@ -40,93 +40,22 @@ export async function ensureRepository(
   ecr: EcrConnection,
   settings: RepositorySettings,
 ): Promise<EnsuredRepository> {
-  const context = (action: string) => ({
-    action,
-    region: ecr.region,
-    repository: settings.name,
-    ...(settings.accountId ? { accountId: settings.accountId } : {}),
-    ...(ecr.endpoint ? { endpoint: ecr.endpoint } : {}),
-  });
-  const registryId = settings.accountId ? { registryId: settings.accountId } : {};
-  const policy = lifecyclePolicyText(settings.lifecyclePolicy);
-
-  const existing = await describe(ecr, settings.name, registryId).catch((error: unknown) => {
-    throw explainAwsError(error, context('ecr:DescribeRepositories'));
+  const call = ecrCall(ecr, settings);
+  const existing = await describe(ecr, settings.name, call.registryId).catch((error: unknown) => {
+    throw call.explain(error, 'ecr:DescribeRepositories');
   });
   if (existing) {
-    const immutable = existing.imageTagMutability?.startsWith('IMMUTABLE') ?? false;
-    const differences: string[] = [];
-    if (immutable !== settings.tagImmutability) {
-      differences.push(
-        `tag mutability is ${existing.imageTagMutability}, template.json asks for ${settings.tagImmutability ? 'IMMUTABLE' : 'MUTABLE'}`,
-      );
-    }
-    const scan = existing.imageScanningConfiguration?.scanOnPush ?? false;
-    if (scan !== settings.scanOnPush) {
-      differences.push(
-        `scan on push is ${scan ? 'on' : 'off'}, template.json asks for ${settings.scanOnPush ? 'on' : 'off'}`,
-      );
-    }
-    if (policy) {
-      const current = await ecr.client
-        .send(new GetLifecyclePolicyCommand({ repositoryName: settings.name, ...registryId }))
-        .then((out) => out.lifecyclePolicyText)
-        .catch((error: unknown) => {
-          if ((error as { name?: string }).name === 'LifecyclePolicyNotFoundException')
-            return undefined;
-          throw explainAwsError(error, context('ecr:GetLifecyclePolicy'));
-        });
-      if (!current || !sameJson(current, policy)) {
-        differences.push(
-          current
-            ? 'its lifecycle policy differs from template.json'
-            : 'it has no lifecycle policy, template.json declares one',
-        );
-      }
-    }
     return {
       name: settings.name,
       uri: existing.repositoryUri ?? '',
       accountId: existing.registryId ?? settings.accountId ?? '',
       created: false,
-      immutable,
-      differences,
+      immutable: existing.imageTagMutability?.startsWith('IMMUTABLE') ?? false,
+      differences: await differencesOf(ecr, existing, settings, call),
     };
   }
-
-  let created: Repository | undefined;
-  try {
-    created = (
-      await ecr.client.send(
-        new CreateRepositoryCommand({
-          repositoryName: settings.name,
-          ...registryId,
-          imageScanningConfiguration: { scanOnPush: settings.scanOnPush },
-          imageTagMutability: settings.tagImmutability ? 'IMMUTABLE' : 'MUTABLE',
-          tags: [{ Key: 'created-by', Value: 'sagemaker-templates' }],
-        }),
-      )
-    ).repository;
-  } catch (error) {
-    // Another push created it meanwhile: use that one.
-    if ((error as { name?: string }).name === 'RepositoryAlreadyExistsException') {
-      return ensureRepository(ecr, settings);
-    }
-    throw explainAwsError(error, context('ecr:CreateRepository'));
-  }
-  if (policy) {
-    await ecr.client
-      .send(
-        new PutLifecyclePolicyCommand({
-          repositoryName: settings.name,
-          ...registryId,
-          lifecyclePolicyText: policy,
-        }),
-      )
-      .catch((error: unknown) => {
-        throw explainAwsError(error, context('ecr:PutLifecyclePolicy'));
-      });
-  }
+  const created = await createRepository(ecr, settings, call);
+  if (created === 'exists') return ensureRepository(ecr, settings);
   return {
     name: settings.name,
     uri: created?.repositoryUri ?? '',
@@ -135,6 +64,100 @@ export async function ensureRepository(
     immutable: settings.tagImmutability,
     differences: [],
   };
+}
+
+/** What every ECR call about this repository shares: its registry id and how a failure is explained. */
+interface EcrCall {
+  registryId: { registryId?: string };
+  explain(error: unknown, action: string): Error;
+}
+
+function ecrCall(ecr: EcrConnection, settings: RepositorySettings): EcrCall {
+  return {
+    registryId: settings.accountId ? { registryId: settings.accountId } : {},
+    explain: (error, action) =>
+      explainAwsError(error, {
+        action,
+        region: ecr.region,
+        repository: settings.name,
+        ...(settings.accountId ? { accountId: settings.accountId } : {}),
+        ...(ecr.endpoint ? { endpoint: ecr.endpoint } : {}),
+      }),
+  };
+}
+
+/** How an existing repository differs from what template.json declares (reported, never changed). */
+async function differencesOf(
+  ecr: EcrConnection,
+  existing: Repository,
+  settings: RepositorySettings,
+  call: EcrCall,
+): Promise<string[]> {
+  const differences: string[] = [];
+  const immutable = existing.imageTagMutability?.startsWith('IMMUTABLE') ?? false;
+  if (immutable !== settings.tagImmutability) {
+    differences.push(
+      `tag mutability is ${existing.imageTagMutability}, template.json asks for ${settings.tagImmutability ? 'IMMUTABLE' : 'MUTABLE'}`,
+    );
+  }
+  const scan = existing.imageScanningConfiguration?.scanOnPush ?? false;
+  if (scan !== settings.scanOnPush) {
+    differences.push(
+      `scan on push is ${scan ? 'on' : 'off'}, template.json asks for ${settings.scanOnPush ? 'on' : 'off'}`,
+    );
+  }
+  const policy = lifecyclePolicyText(settings.lifecyclePolicy);
+  if (!policy) return differences;
+  const current = await ecr.client
+    .send(new GetLifecyclePolicyCommand({ repositoryName: settings.name, ...call.registryId }))
+    .then((out) => out.lifecyclePolicyText)
+    .catch((error: unknown) => {
+      if ((error as { name?: string }).name === 'LifecyclePolicyNotFoundException')
+        return undefined;
+      throw call.explain(error, 'ecr:GetLifecyclePolicy');
+    });
+  if (!current || !sameJson(current, policy)) {
+    differences.push(
+      current
+        ? 'its lifecycle policy differs from template.json'
+        : 'it has no lifecycle policy, template.json declares one',
+    );
+  }
+  return differences;
+}
+
+/** Creates the repository with its lifecycle policy; `exists` when another push created it meanwhile. */
+async function createRepository(
+  ecr: EcrConnection,
+  settings: RepositorySettings,
+  call: EcrCall,
+): Promise<Repository | undefined | 'exists'> {
+  let created: Repository | undefined;
+  try {
+    const command = new CreateRepositoryCommand({
+      repositoryName: settings.name,
+      ...call.registryId,
+      imageScanningConfiguration: { scanOnPush: settings.scanOnPush },
+      imageTagMutability: settings.tagImmutability ? 'IMMUTABLE' : 'MUTABLE',
+      tags: [{ Key: 'created-by', Value: 'sagemaker-templates' }],
+    });
+    created = (await ecr.client.send(command)).repository;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'RepositoryAlreadyExistsException') return 'exists';
+    throw call.explain(error, 'ecr:CreateRepository');
+  }
+  const policy = lifecyclePolicyText(settings.lifecyclePolicy);
+  if (policy) {
+    const command = new PutLifecyclePolicyCommand({
+      repositoryName: settings.name,
+      ...call.registryId,
+      lifecyclePolicyText: policy,
+    });
+    await ecr.client.send(command).catch((error: unknown) => {
+      throw call.explain(error, 'ecr:PutLifecyclePolicy');
+    });
+  }
+  return created;
 }
 
 async function describe(
