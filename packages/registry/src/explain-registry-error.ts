@@ -4,11 +4,41 @@ import type { RegistryAuth } from './registry-auth.ts';
 import { redactor } from './redactor.ts';
 import { RetriesExhaustedError } from './retry.ts';
 
+type Context = { registry: string; repository: string; auth: RegistryAuth; untouched: string };
+/** One kind of failure: its explanation, or undefined when the error is not of that kind. */
+type Rule = (message: string, status: number | undefined, context: Context) => string | undefined;
+
+const RULES: Rule[] = [
+  (message, status, { repository, untouched }) => {
+    const denied = /not authorized to perform:?\s+(\S+)/.exec(message)?.[1];
+    if (!denied && status !== 403 && !/\bdenied\b/i.test(message)) return undefined;
+    const action = denied ?? 'the ECR layer and image actions';
+    return `Missing IAM permission ${action} on ${repository} (${message}). Add "${action}" to the identity's IAM policy (a push needs ecr:BatchCheckLayerAvailability, ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:PutImage and ecr:BatchGetImage). ${untouched}`;
+  },
+  (message, status, { registry, repository, auth, untouched }) => {
+    if (
+      status !== 401 &&
+      !/unauthorized|authentication required|no basic auth credentials/i.test(message)
+    )
+      return undefined;
+    const elsewhere =
+      registry !== auth.registry
+        ? ` You push through ${registry} (--registry / SAGEMAKER_TEMPLATES_PUSH_REGISTRY), but the token is for ${auth.registry}: use a host that accepts that registry's tokens.`
+        : ' The token lasts 12 hours; push again to get a new one.';
+    return `The registry ${registry} refused the ECR token for ${repository} (${message}).${elsewhere} ${untouched}`;
+  },
+  (message, _status, { registry, repository, untouched }) =>
+    /name unknown|repository .* does not exist|NAME_UNKNOWN/i.test(message)
+      ? `The registry ${registry} has no repository for ${repository} (${message}). If you push through --registry, it must be the registry of the repository's account and region. ${untouched}`
+      : undefined,
+  (message, _status, { registry, repository, untouched }) =>
+    /tag invalid|already exists .* immutable|TAG_INVALID/i.test(message)
+      ? `The registry ${registry} refused a tag on ${repository} (${message}); its tags are immutable. Bump "version" in template.json. ${untouched}`
+      : undefined,
+];
+
 /** Registry and engine failures in the user's terms: down, refused token, missing permission. */
-export function explainRegistryError(
-  error: unknown,
-  context: { registry: string; repository: string; auth: RegistryAuth; untouched: string },
-): PushError {
+export function explainRegistryError(error: unknown, context: Context): PushError {
   if (error instanceof PushError) return error;
   const { registry, untouched } = context;
   const exhausted = error instanceof RetriesExhaustedError ? error : undefined;
@@ -21,43 +51,8 @@ export function explainRegistryError(
     );
   }
   const status = last instanceof RegistryRequestError ? last.status : undefined;
-  const denied = /not authorized to perform:?\s+(\S+)/.exec(message)?.[1];
-  if (denied || status === 403 || /\bdenied\b/i.test(message)) {
-    const action = denied ?? 'the ECR layer and image actions';
-    return new PushError(
-      `Missing IAM permission ${action} on ${context.repository} (${message}). Add "${action}" to the identity's IAM policy (a push needs ecr:BatchCheckLayerAvailability, ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:PutImage and ecr:BatchGetImage). ${untouched}`,
-      { cause: error },
-    );
-  }
-  if (
-    status === 401 ||
-    /unauthorized|authentication required|no basic auth credentials/i.test(message)
-  ) {
-    const elsewhere =
-      registry !== context.auth.registry
-        ? ` You push through ${registry} (--registry / SAGEMAKER_TEMPLATES_PUSH_REGISTRY), but the token is for ${context.auth.registry}: use a host that accepts that registry's tokens.`
-        : ' The token lasts 12 hours; push again to get a new one.';
-    return new PushError(
-      `The registry ${registry} refused the ECR token for ${context.repository} (${message}).${elsewhere} ${untouched}`,
-      { cause: error },
-    );
-  }
-  if (/name unknown|repository .* does not exist|NAME_UNKNOWN/i.test(message)) {
-    return new PushError(
-      `The registry ${registry} has no repository for ${context.repository} (${message}). If you push through --registry, it must be the registry of the repository's account and region. ${untouched}`,
-      { cause: error },
-    );
-  }
-  if (/tag invalid|already exists .* immutable|TAG_INVALID/i.test(message)) {
-    return new PushError(
-      `The registry ${registry} refused a tag on ${context.repository} (${message}); its tags are immutable. Bump "version" in template.json. ${untouched}`,
-      { cause: error },
-    );
-  }
-  return new PushError(
-    `Pushing to ${registry} failed for ${context.repository}: ${message} ${untouched}`,
-    {
-      cause: error,
-    },
-  );
+  const text =
+    RULES.map((rule) => rule(message, status, context)).find((t) => t !== undefined) ??
+    `Pushing to ${registry} failed for ${context.repository}: ${message} ${untouched}`;
+  return new PushError(text, { cause: error });
 }
