@@ -4,7 +4,7 @@ import type { Check } from './check.ts';
 export function catalogueText(checks: readonly Check[]): string {
   const width = Math.max(...checks.map((c) => c.id.length));
   return checks
-    .map((c) => `${c.id.padEnd(width)}  ${c.level.padEnd(6)}  ${c.source.padEnd(12)}  ${c.title}`)
+    .map((c) => `${c.id.padEnd(width)}  ${c.level.padEnd(6)}  ${c.clauses.padEnd(12)}  ${c.title}`)
     .join('\n');
 }
 
@@ -14,7 +14,7 @@ const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ')
 export function catalogueMarkdown(checks: readonly Check[]): string {
   const rows = checks.map(
     (c) =>
-      `| \`${c.id}\` | ${c.profile} | ${c.level} | ${c.source} | ${cell(c.title)} | ${cell(c.hint)} |`,
+      `| \`${c.id}\` | ${c.profile} | ${c.level} | ${c.clauses} | ${cell(c.title)} | ${cell(c.hint)} |`,
   );
   return [
     '| id | profile | level | clause | what it checks | what to do when it fails |',

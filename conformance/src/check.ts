@@ -1,5 +1,12 @@
 import type { TemplateManifest } from '@sagemaker-templates/contract';
-import type { Probes } from './probes/probes.ts';
+import type {
+  ImageInfo,
+  ServingSession,
+  ServingVariant,
+  TrainingObservation,
+  TrainingStart,
+  TrainingVariant,
+} from './observations.ts';
 
 export type Level = 'must' | 'should';
 export type Profile = 'image' | 'training' | 'toolkit' | 'serving' | 'robustness';
@@ -37,7 +44,7 @@ export interface Check {
   id: string;
   title: string;
   /** Contract clause ids, e.g. 'T1' or 'I5, I11'. */
-  source: string;
+  clauses: string;
   level: Level;
   profile: Profile;
   /** What a failing image should change: shown under every failure. */
@@ -63,13 +70,35 @@ export const fail = (message: string, hint?: string): Outcome => ({
 });
 export const skip = (message: string): Outcome => ({ status: 'skip', message });
 
-/** Thrown by a probe when an earlier stage failed, so dependent checks skip instead of piling up failures. */
-export class BlockedError extends Error {
-  constructor(
-    readonly blockedBy: string,
-    reason: string,
-  ) {
-    super(`not evaluated: ${reason} (see ${blockedBy})`);
-    this.name = 'BlockedError';
-  }
+/**
+ * What checks observe an image through (as container-structure-test's tests go through a `Driver`):
+ * the suite runs them over Docker (probes/docker-probes.ts), unit tests over recordings
+ * (test-support/fake-probes.ts). Runs and sessions are shared: the same call, or the same `key`,
+ * gives the same observation within one suite run. A probe whose precondition failed throws a
+ * BlockedError, so the check is reported as skipped.
+ */
+export interface Probes {
+  imageInfo(): Promise<ImageInfo>;
+  /** Files read from the image without running it; missing ones are undefined. */
+  imageFiles(paths: readonly string[]): Promise<Map<string, string | undefined>>;
+  /** Every `*.so*` file in the image; an Error when the image cannot list them (no sh or find). */
+  sharedLibraries(): Promise<string[] | Error>;
+  /** How many NVIDIA GPUs the host running the suite has (0 without nvidia-smi). */
+  hostGpus(): Promise<number>;
+  /** A new empty host folder, removed with the probes (e.g. code to mount into a container). */
+  scratchDir(prefix: string): Promise<string>;
+  /** The manifest's sample training run. */
+  training(): Promise<TrainingObservation>;
+  /** A run that must fail: the manifest's failing hyperparameters, else no input channels. */
+  failingTraining(): Promise<TrainingObservation>;
+  /** The sample run changed as `variant` says; shared by `key`. */
+  trainingVariant(key: string, variant: TrainingVariant): Promise<TrainingObservation>;
+  /** Two hosts, algo-1 and algo-2, training at once on one network. */
+  multiHostTraining(): Promise<TrainingObservation[]>;
+  /** A training container started and not waited for (not shared: the caller consumes it). */
+  startTraining(variant: TrainingVariant): Promise<TrainingStart>;
+  /** The shared serving container, ready or not. */
+  serving(): Promise<ServingSession>;
+  /** Another serving container, started as `variant` says; shared by `key`. */
+  servingVariant(key: string, variant: ServingVariant): Promise<ServingSession>;
 }

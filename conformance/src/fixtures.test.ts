@@ -43,7 +43,7 @@ describe('broken fixture images', () => {
       expect(check.id).toMatch(
         /^(image|train|toolkit|serve|batch|mme|robust)\.[a-z0-9-]+(\.[a-z0-9-]+)*$/,
       );
-      expect(check.source).toMatch(/([TKIBMSLGR]\d+|§\d+\.\d+|^policy$)/);
+      expect(check.clauses).toMatch(/([TKIBMSLGR]\d+|§\d+\.\d+|^policy$)/);
       expect(check.hint.length).toBeGreaterThan(20);
     }
   });

@@ -7,7 +7,9 @@ export { formatReport, formatResult, formatSummary } from './reporters/console.t
 export { catalogueMarkdown, catalogueText } from './catalogue.ts';
 export { SUITE_VERSION } from './version.ts';
 export { DEFAULT_FUZZ_COUNT } from './runner.ts';
-export { Probes } from './probes/probes.ts';
+export { BlockedError } from './blocked-error.ts';
+export type * from './observations.ts';
+export { DockerProbes } from './probes/docker-probes.ts';
 // The robustness profile's parts, for tools/bench/robustness.ts.
 export { fuzzRun, type FuzzRun } from './checks/robust/fuzz-run.ts';
 export { histogram } from './checks/robust/serve-garbage.ts';

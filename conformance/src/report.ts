@@ -3,7 +3,7 @@ import type { Level, Profile, Status } from './check.ts';
 export interface CheckResult {
   id: string;
   title: string;
-  source: string;
+  clauses: string;
   level: Level;
   profile: Profile;
   status: Status;

@@ -2,9 +2,10 @@ import { dirname, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { loadManifest, type TemplateManifest } from '@sagemaker-templates/contract';
 import { connectEngine, inspectImage, sweepLeftovers } from '@sagemaker-templates/engine';
-import { BlockedError, type Check, type CheckContext, type Outcome, type Phase } from './check.ts';
+import { BlockedError } from './blocked-error.ts';
+import { type Check, type CheckContext, type Outcome, type Phase } from './check.ts';
 import { checks as allChecks } from './checks/index.ts';
-import { Probes } from './probes/probes.ts';
+import { DockerProbes } from './probes/docker-probes.ts';
 import { summarize, type CheckResult, type SuiteReport } from './report.ts';
 import { SUITE_VERSION } from './version.ts';
 import { assertSuiteInputs } from './suite-inputs.ts';
@@ -56,7 +57,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
     );
   }
   await sweepLeftovers(docker);
-  const probes = new Probes(
+  const probes = new DockerProbes(
     docker,
     options.image,
     manifest,
@@ -127,7 +128,7 @@ export async function runCheck(
   return {
     id: check.id,
     title: check.title,
-    source: check.source,
+    clauses: check.clauses,
     level: check.level,
     profile: check.profile,
     status: outcome.status,

@@ -14,7 +14,7 @@ import {
   histogram,
   hyperparameterTrainings,
   newSeed,
-  Probes,
+  DockerProbes,
   runGarbageTrainings,
   type CheckContext,
 } from '@sagemaker-templates/conformance';
@@ -38,7 +38,7 @@ for (const root of roots) {
   const { image, name } = await buildTemplate(root, { quiet: true });
   const manifestPath = resolve(root, 'template.json');
   const manifest = await loadManifest(manifestPath);
-  const probes = new Probes(docker, image, manifest, dirname(manifestPath));
+  const probes = new DockerProbes(docker, image, manifest, dirname(manifestPath));
   const ctx: CheckContext = {
     image,
     manifest,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BlockedError } from '../check.ts';
-import type { HttpExchange } from '../probes/http.ts';
-import type { TrainingObservation } from '../probes/probes.ts';
+import { BlockedError } from '../blocked-error.ts';
+import type { HttpExchange } from '../http-exchange.ts';
+import type { TrainingObservation } from '../observations.ts';
 import { isShellForm } from './image/entrypoint-exec-form.ts';
 import { initProgram } from './image/entrypoint-no-tini.ts';
 import { judgeClientError } from './serve/bad-input-client-error.ts';

@@ -15,7 +15,7 @@ export function formatResult(result: CheckResult): string {
     result.status === 'fail' && result.level === 'should'
       ? paint(33, 'WARN')
       : LABEL[result.status];
-  const head = `  ${label}  ${result.id} [${result.source}] ${result.level}`;
+  const head = `  ${label}  ${result.id} [${result.clauses}] ${result.level}`;
   const [first, ...rest] = result.message.split('\n');
   const lines = [`${head}  ${first}`, ...rest.map((l) => `        ${l}`)];
   if (result.status === 'fail' && result.hint) lines.push(`        hint: ${result.hint}`);

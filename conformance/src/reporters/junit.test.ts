@@ -7,7 +7,7 @@ const results: SuiteReport['results'] = [
   {
     id: 'serve.ping.ok',
     title: 't',
-    source: 'I5',
+    clauses: 'I5',
     level: 'must',
     profile: 'serving',
     status: 'fail',
@@ -18,7 +18,7 @@ const results: SuiteReport['results'] = [
   {
     id: 'serve.bad-input.client-error',
     title: 't',
-    source: 'S9',
+    clauses: 'S9',
     level: 'should',
     profile: 'serving',
     status: 'fail',
@@ -29,7 +29,7 @@ const results: SuiteReport['results'] = [
   {
     id: 'train.metrics.regex',
     title: 't',
-    source: 'T22',
+    clauses: 'T22',
     level: 'must',
     profile: 'training',
     status: 'skip',
@@ -39,7 +39,7 @@ const results: SuiteReport['results'] = [
   {
     id: 'train.invocation',
     title: 't',
-    source: 'T1',
+    clauses: 'T1',
     level: 'must',
     profile: 'training',
     status: 'pass',

@@ -27,7 +27,7 @@ export function toJUnit(reports: SuiteReport[]): string {
       `    <properties><property name="image" value="${escape(report.image)}"/><property name="imageId" value="${escape(report.imageId)}"/><property name="suiteVersion" value="${report.suite.version}"/></properties>`,
     );
     for (const r of report.results) {
-      const open = `    <testcase classname="${escape(`${report.name}.${r.profile}`)}" name="${escape(`${r.id} [${r.source}]`)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
+      const open = `    <testcase classname="${escape(`${report.name}.${r.profile}`)}" name="${escape(`${r.id} [${r.clauses}]`)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
       if (r.status === 'pass') {
         lines.push(`${open}/>`);
       } else if (r.status === 'skip') {

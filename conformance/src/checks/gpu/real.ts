@@ -1,4 +1,3 @@
-import { gpuDeviceRequests, hostGpuCount } from '@sagemaker-templates/engine';
 import { fail, pass, skip, type Check } from '../../check.ts';
 import { describeExit, requireSuccess, withLogs } from '../train/observation.ts';
 import { gpuOnly, reportedGpus } from './reported-gpus.ts';
@@ -6,20 +5,20 @@ import { gpuOnly, reportedGpus } from './reported-gpus.ts';
 export const trainGpuReal: Check = {
   id: 'train.gpu.real',
   title: 'With the host GPUs passed in, training sees all of them',
-  source: 'G1, G2, L13',
+  clauses: 'G1, G2, L13',
   level: 'must',
   profile: 'training',
   hint: 'Keep NVIDIA_DRIVER_CAPABILITIES unset or with compute,utility, ship the CUDA toolkit but not the driver, and count GPUs with nvidia-smi.',
   notApplicable: gpuOnly,
   async run(ctx) {
-    const gpus = await hostGpuCount();
+    const gpus = await ctx.probes.hostGpus();
     if (gpus === 0)
       return skip(
         'not evaluated: this host has no NVIDIA GPU (the simulated tier, train.gpu.simulated, ran instead)',
       );
     requireSuccess(await ctx.probes.training());
     const run = await ctx.probes.trainingVariant('real-gpus', {
-      deviceRequests: gpuDeviceRequests('all'),
+      gpus: 'all',
       fault: `${gpus} host GPUs`,
     });
     if (run.startError || run.timedOut || run.exitCode !== 0) {

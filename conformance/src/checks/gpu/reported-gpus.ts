@@ -1,5 +1,5 @@
 import type { CheckContext } from '../../check.ts';
-import type { TrainingObservation } from '../../probes/probes.ts';
+import type { TrainingObservation } from '../../observations.ts';
 
 /** The last GPU count the image printed, captured with the manifest's conformance.gpu.reportRegex. */
 export function reportedGpus(

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
-import type { TrainingObservation } from '../../probes/probes.ts';
+import type { TrainingObservation } from '../../observations.ts';
 import { requireSuccess, withLogs, describeExit } from '../train/observation.ts';
 import { gpuOnly, reportedGpus } from './reported-gpus.ts';
 
@@ -33,7 +33,7 @@ export function judgeSimulatedGpus(run: TrainingObservation, regex: string | und
 export const trainGpuSimulated: Check = {
   id: 'train.gpu.simulated',
   title: 'GPU detection reports what nvidia-smi lists and falls back to the CPU',
-  source: 'K3, G2',
+  clauses: 'K3, G2',
   level: 'must',
   profile: 'training',
   hint: 'Count GPUs as the SageMaker toolkit does (`nvidia-smi --list-gpus` lines), log the count, and use CUDA only when the framework can actually reach a device.',

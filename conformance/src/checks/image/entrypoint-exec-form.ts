@@ -10,7 +10,7 @@ export function isShellForm(entrypoint: readonly string[] | null | undefined): b
 export const entrypointExecForm: Check = {
   id: 'image.entrypoint.exec-form',
   title: 'ENTRYPOINT, if any, is in exec (JSON array) form',
-  source: 'T2, I1',
+  clauses: 'T2, I1',
   level: 'must',
   profile: 'image',
   hint: 'Write ENTRYPOINT ["executable", "arg"]: the shell form runs your program as a child of /bin/sh, which drops the `train`/`serve` argument and never forwards SIGTERM.',

@@ -16,7 +16,7 @@ export function initProgram(entrypoint: readonly string[] | null | undefined): s
 export const entrypointNoTini: Check = {
   id: 'image.entrypoint.no-tini',
   title: 'ENTRYPOINT is not tini',
-  source: 'T5',
+  clauses: 'T5',
   level: 'must',
   profile: 'image',
   hint: 'Make your program the ENTRYPOINT and handle SIGTERM in it; SageMaker documents that tini "gets confused by the train and serve arguments".',

@@ -19,7 +19,7 @@ const shortList = (paths: string[]) =>
 export const imageNoDriverLibraries: Check = {
   id: 'image.no-driver-libraries',
   title: 'No NVIDIA driver libraries are baked into the image',
-  source: 'G1, I12',
+  clauses: 'G1, I12',
   level: 'must',
   profile: 'image',
   hint: 'Install only the CUDA toolkit: the NVIDIA runtime mounts the host driver’s libcuda.so and libnvidia-*.so into the container, and a copy in the image shadows it and fails with "driver/library version mismatch". CUDA forward-compatibility libraries belong in /usr/local/cuda/compat.',
@@ -41,7 +41,7 @@ export const imageNoDriverLibraries: Check = {
 export const imageCpuNoCuda: Check = {
   id: 'image.cpu-no-cuda',
   title: 'A CPU-only image carries no CUDA libraries',
-  source: 'policy, G1',
+  clauses: 'policy, G1',
   level: 'should',
   profile: 'image',
   hint: 'Install the CPU build of your framework (e.g. tensorflow-cpu, torch from the CPU index) or set capabilities.gpu if the image is meant to use GPUs: CUDA libraries add gigabytes that a CPU instance pulls and never loads.',

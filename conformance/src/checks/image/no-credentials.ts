@@ -43,7 +43,7 @@ export function findCredentials(
 export const imageNoCredentials: Check = {
   id: 'image.no-credentials',
   title: 'No credentials are baked into the image',
-  source: 'T23, L6',
+  clauses: 'T23, L6',
   level: 'must',
   profile: 'image',
   hint: 'Remove the secret from the image (and rebuild from scratch: it stays in older layers). SageMaker passes AWS credentials through the execution role; use build secrets or a builder stage for registry tokens.',

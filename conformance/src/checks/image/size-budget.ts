@@ -3,7 +3,7 @@ import { fail, pass, type Check } from '../../check.ts';
 export const imageSizeBudget: Check = {
   id: 'image.size.budget',
   title: 'The image fits the size budget of its manifest',
-  source: 'policy',
+  clauses: 'policy',
   level: 'should',
   profile: 'image',
   hint: 'Use a multi-stage build, drop build tools and package caches from the final stage, or raise budgets.imageSizeMb if the growth is intended: large images start slowly on SageMaker.',

@@ -9,7 +9,7 @@ export function isRootUser(user: string | undefined): boolean {
 export const imageUserRoot: Check = {
   id: 'image.user.root',
   title: 'The image runs as root',
-  source: 'I2',
+  clauses: 'I2',
   level: 'must',
   profile: 'image',
   hint: 'Remove the final USER line (or set USER root): SageMaker expects containers to run as root, and a non-root user cannot write to the /opt/ml folders SageMaker mounts.',

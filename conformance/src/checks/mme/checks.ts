@@ -1,6 +1,6 @@
 import { labels } from '@sagemaker-templates/contract';
 import { fail, pass, skip, type Check, type CheckContext, type Outcome } from '../../check.ts';
-import { describeStatus } from '../../probes/http.ts';
+import { describeStatus } from '../../http-exchange.ts';
 import { readySession, servesOnly } from '../serve/session.ts';
 import {
   declaresMme,
@@ -41,7 +41,7 @@ export const mmeLoad: Check = {
   ...common,
   id: 'mme.load',
   title: 'POST /models loads a model and answers 409 when it is already loaded',
-  source: 'M1, M2',
+  clauses: 'M1, M2',
   hint: `Serve the multi-model API when SAGEMAKER_MULTI_MODEL=true: POST /models {"model_name", "url"} loads the model from url (under /opt/ml/models) and answers 2xx, and 409 for a name already loaded; or remove the ${labels.multiModels} label.`,
   run: (ctx) =>
     judgeScenario(ctx, (s) =>
@@ -57,7 +57,7 @@ export const mmeList: Check = {
   ...common,
   id: 'mme.list',
   title: 'GET /models lists loaded models and GET /models/<name> describes one (404 if unknown)',
-  source: 'M3, M4',
+  clauses: 'M3, M4',
   hint: 'Answer GET /models with {"models": [{"modelName", "modelUrl"}]}, GET /models/<name> with {"modelName", "modelUrl"} (a list of one is accepted too), and 404 for a model that is not loaded.',
   run: (ctx) =>
     judgeScenario(ctx, (s) => {
@@ -86,7 +86,7 @@ export const mmeInvoke: Check = {
   ...common,
   id: 'mme.invoke',
   title: 'POST /models/<name>/invoke answers for a loaded model and 404 for one never loaded',
-  source: 'M5',
+  clauses: 'M5',
   hint: 'Route POST /models/<name>/invoke to the named model with the usual Content-Type and Accept handling, and answer 404 when that model is not loaded: SageMaker then loads it and retries.',
   notApplicable: (ctx) =>
     servesOnly(ctx) ??
@@ -107,7 +107,7 @@ export const mmeUnload: Check = {
   ...common,
   id: 'mme.unload',
   title: 'DELETE /models/<name> unloads: the model answers 404 afterwards',
-  source: 'M4, M5',
+  clauses: 'M4, M5',
   hint: 'Unload on DELETE /models/<name> (free its memory before answering 2xx), and answer 404 afterwards to invoke and to a second DELETE: SageMaker unloads models under memory pressure and relies on the 404 to load them again.',
   run: (ctx) =>
     judgeScenario(ctx, (s) => {

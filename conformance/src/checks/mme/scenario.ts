@@ -1,6 +1,6 @@
 import { labels, paths } from '@sagemaker-templates/contract';
 import type { CheckContext } from '../../check.ts';
-import { describeStatus, excerpt, type HttpExchange } from '../../probes/http.ts';
+import { describeStatus, excerpt, type HttpExchange } from '../../http-exchange.ts';
 import { firstWorkingSample, is2xx, once, requestBody } from '../serve/session.ts';
 
 export const MODEL = 'conformance-a';

@@ -1,7 +1,8 @@
 import { limits } from '@sagemaker-templates/contract';
-import type { RunningContainer } from '@sagemaker-templates/engine';
-import { BlockedError, type CheckContext } from '../../check.ts';
-import { excerpt, type HttpExchange } from '../../probes/http.ts';
+import { BlockedError } from '../../blocked-error.ts';
+import { type CheckContext } from '../../check.ts';
+import { excerpt, type HttpExchange } from '../../http-exchange.ts';
+import type { ProbedContainer } from '../../observations.ts';
 import { mapLimit } from '../../robustness/map-limit.ts';
 import { Random } from '../../robustness/random.ts';
 import {
@@ -51,7 +52,7 @@ export async function workingSamples(ctx: CheckContext): Promise<WorkingSample[]
 }
 
 /** Long-lived processes: seen in two listings a moment apart (a probe's short-lived child is not). */
-async function stableProcesses(container: RunningContainer): Promise<Map<number, string>> {
+async function stableProcesses(container: ProbedContainer): Promise<Map<number, string>> {
   const first = await container.processes();
   await new Promise((r) => setTimeout(r, 300));
   const second = new Set((await container.processes()).map((p) => p.pid));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BlockedError } from '../../check.ts';
-import type { HttpExchange } from '../../probes/http.ts';
-import type { TrainingObservation } from '../../probes/probes.ts';
+import { BlockedError } from '../../blocked-error.ts';
+import type { HttpExchange } from '../../http-exchange.ts';
+import type { TrainingObservation } from '../../observations.ts';
 import type { FuzzRun } from './fuzz-run.ts';
 import { histogram, judgeGarbage } from './serve-garbage.ts';
 import { judgeLargestBatch } from './serve-largest-batch.ts';

@@ -1,5 +1,5 @@
 import type { CheckContext } from '../../check.ts';
-import type { HttpExchange } from '../../probes/http.ts';
+import type { HttpExchange } from '../../http-exchange.ts';
 import {
   damageRecord,
   RECORD_DAMAGE_KINDS,

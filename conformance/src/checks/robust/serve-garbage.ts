@@ -1,5 +1,5 @@
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
-import { describeStatus } from '../../probes/http.ts';
+import { describeStatus } from '../../http-exchange.ts';
 import { is2xx, servesOnly } from '../serve/session.ts';
 import { describeAnswer, fuzzRun, replay, type FuzzAnswer, type FuzzRun } from './fuzz-run.ts';
 
@@ -73,7 +73,7 @@ export function judgeGarbage(run: FuzzRun): Outcome {
 export const robustServeGarbage: Check = {
   id: 'robust.serve.garbage',
   title: 'Generated garbage gets 4xx answers, and the server stays whole',
-  source: 'R1, B1',
+  clauses: 'R1, B1',
   level: 'must',
   profile: 'robustness',
   phase: 'fuzz',

@@ -1,5 +1,6 @@
 import { limits } from '@sagemaker-templates/contract';
-import { BlockedError, fail, pass, type Check, type Outcome } from '../../check.ts';
+import { BlockedError } from '../../blocked-error.ts';
+import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import { countAnswerRecords } from '../../robustness/records.ts';
 import { is2xx } from '../serve/session.ts';
 import { largestBatch, servePayloadLimit, type LargestBatch } from '../serve/payload-limit.ts';
@@ -30,7 +31,7 @@ export function judgeLargestBatch({ sample, bytes, records, answer }: LargestBat
 export const robustServeLargestBatch: Check = {
   id: 'robust.serve.largest-batch',
   title: 'The largest valid batch gets one prediction per record within 60 s',
-  source: 'R4, I6, I7',
+  clauses: 'R4, I6, I7',
   level: 'must',
   profile: 'robustness',
   phase: 'load',

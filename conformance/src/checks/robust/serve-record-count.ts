@@ -1,5 +1,5 @@
 import { fail, pass, skip, type Check, type Outcome } from '../../check.ts';
-import { describeStatus, excerpt } from '../../probes/http.ts';
+import { describeStatus, excerpt } from '../../http-exchange.ts';
 import { countAnswerRecords } from '../../robustness/records.ts';
 import { is2xx, servesOnly } from '../serve/session.ts';
 import { replay } from './fuzz-run.ts';
@@ -56,7 +56,7 @@ export function judgeRecordCount(exchanges: RecordExchange[], seed: number): Out
 export const robustServeRecordCount: Check = {
   id: 'robust.serve.record-count',
   title: 'One prediction per record in; a damaged record gets a 4xx, not a silent drop',
-  source: 'R3, B4, L11',
+  clauses: 'R3, B4, L11',
   level: 'must',
   profile: 'robustness',
   phase: 'fuzz',

@@ -3,7 +3,7 @@ import { answerProblem } from '../../robustness/records.ts';
 import { is2xx, sampleAnswers, servesOnly } from '../serve/session.ts';
 import { describeAnswer, fuzzRun, replay } from './fuzz-run.ts';
 import { recordRun } from './record-run.ts';
-import type { HttpExchange } from '../../probes/http.ts';
+import type { HttpExchange } from '../../http-exchange.ts';
 
 export interface Answered {
   /** What was sent, for messages. */
@@ -28,7 +28,7 @@ export function judgeStrictOutput(answers: Answered[], seed: number): Outcome {
 export const robustServeStrictOutput: Check = {
   id: 'robust.serve.strict-output',
   title: 'Every 2xx answer is valid in its declared content type',
-  source: 'R2',
+  clauses: 'R2',
   level: 'must',
   profile: 'robustness',
   phase: 'fuzz',

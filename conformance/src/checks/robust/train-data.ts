@@ -51,7 +51,7 @@ export async function dataTrainings(ctx: CheckContext): Promise<GarbageTraining[
 export const robustTrainData: Check = {
   id: 'robust.train.data',
   title: 'Training data the image cannot use fails the job, naming the file and line',
-  source: 'R6, R7, T18',
+  clauses: 'R6, R7, T18',
   level: 'must',
   profile: 'robustness',
   // Beside the serving fuzz, which leaves CPU idle, rather than among the container starts.

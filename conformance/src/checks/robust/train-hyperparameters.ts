@@ -35,7 +35,7 @@ export async function hyperparameterTrainings(ctx: CheckContext): Promise<Garbag
 export const robustTrainHyperparameters: Check = {
   id: 'robust.train.hyperparameters',
   title: 'A hyperparameter the image cannot use fails the job, naming it',
-  source: 'R5, T18',
+  clauses: 'R5, T18',
   level: 'must',
   profile: 'robustness',
   // Beside the serving fuzz, which leaves CPU idle, rather than among the container starts.

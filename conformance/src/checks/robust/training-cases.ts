@@ -1,6 +1,6 @@
 import { limits } from '@sagemaker-templates/contract';
 import { fail, pass, skip, type CheckContext, type Outcome } from '../../check.ts';
-import type { TrainingObservation, TrainingVariant } from '../../probes/probes.ts';
+import type { TrainingObservation, TrainingVariant } from '../../observations.ts';
 import { mapLimit } from '../../robustness/map-limit.ts';
 import { describeExit, requireSuccess } from '../train/observation.ts';
 import { replay } from './fuzz-run.ts';

@@ -23,7 +23,7 @@ export function judgeClientError(answers: BadInputAnswer[]): Outcome {
 export const serveBadInputClientError: Check = {
   id: 'serve.bad-input.client-error',
   title: 'Bad input is answered with a 4xx status',
-  source: 'S9, S11, §9.7',
+  clauses: 'S9, S11, §9.7',
   level: 'should',
   profile: 'serving',
   phase: 'disturb',

@@ -1,5 +1,5 @@
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
-import { describeStatus } from '../../probes/http.ts';
+import { describeStatus } from '../../http-exchange.ts';
 import { badInputAnswers, is2xx, servesOnly, type BadInputAnswer } from './session.ts';
 
 /** Bad input must get an error status, and the server must answer /ping and a valid request after it. */
@@ -30,7 +30,7 @@ export function judgeSurvival(answers: BadInputAnswer[]): Outcome {
 export const serveBadInputSurvives: Check = {
   id: 'serve.bad-input.survives',
   title: 'Bad input gets an error status and the server keeps serving',
-  source: 'I4, S8, §9.7',
+  clauses: 'I4, S8, §9.7',
   level: 'must',
   profile: 'serving',
   phase: 'disturb',

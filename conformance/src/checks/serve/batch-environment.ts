@@ -1,5 +1,5 @@
 import { fail, pass, type Check } from '../../check.ts';
-import { describeStatus, excerpt } from '../../probes/http.ts';
+import { describeStatus, excerpt } from '../../http-exchange.ts';
 import { firstWorkingSample, invoke, is2xx, readySession } from './session.ts';
 
 /** What a batch transform job sets (B2), in both spellings SageMaker and local mode use (§9.8). */
@@ -16,7 +16,7 @@ export const BATCH_ENVIRONMENTS = {
 export const batchEnvironment: Check = {
   id: 'batch.environment',
   title: 'The server starts and answers under batch transform’s environment (true and True)',
-  source: 'B1, B2, §9.8',
+  clauses: 'B1, B2, §9.8',
   level: 'must',
   profile: 'serving',
   hint: 'Batch transform runs `serve` with SAGEMAKER_BATCH (`true` on SageMaker, `True` in local mode) and, when the job sets them, SAGEMAKER_MAX_PAYLOAD_IN_MB, SAGEMAKER_BATCH_STRATEGY and SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: accept every spelling, or ignore them.',

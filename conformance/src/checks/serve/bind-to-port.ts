@@ -1,6 +1,6 @@
 import { labels } from '@sagemaker-templates/contract';
 import { fail, pass, skip, type Check } from '../../check.ts';
-import { describeStatus } from '../../probes/http.ts';
+import { describeStatus } from '../../http-exchange.ts';
 import { readySession, servesOnly } from './session.ts';
 
 /** A port other than 8080, as multi-container endpoints assign. */
@@ -9,7 +9,7 @@ export const BIND_TO_PORT = 9123;
 export const serveBindToPort: Check = {
   id: 'serve.bind-to-port',
   title: 'An image labelled accept-bind-to-port listens on $SAGEMAKER_BIND_TO_PORT',
-  source: 'I13, M6',
+  clauses: 'I13, M6',
   level: 'must',
   profile: 'serving',
   hint: 'Read SAGEMAKER_BIND_TO_PORT (default 8080) for the listening port, in every layer (nginx too), or remove the accept-bind-to-port label.',

@@ -1,5 +1,5 @@
 import { fail, pass, type Check } from '../../check.ts';
-import { describeStatus } from '../../probes/http.ts';
+import { describeStatus } from '../../http-exchange.ts';
 import { firstWorkingSample, invoke, is2xx, readySession, servesOnly } from './session.ts';
 
 export const PARALLEL_REQUESTS = 16;
@@ -7,7 +7,7 @@ export const PARALLEL_REQUESTS = 16;
 export const serveConcurrency: Check = {
   id: 'serve.concurrency',
   title: `/invocations answers ${PARALLEL_REQUESTS} parallel requests without errors`,
-  source: 'I4, I6, B2',
+  clauses: 'I4, I6, B2',
   level: 'must',
   profile: 'serving',
   phase: 'load',

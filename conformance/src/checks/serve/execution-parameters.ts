@@ -1,6 +1,6 @@
 import { limits } from '@sagemaker-templates/contract';
 import { fail, pass, skip, type Check, type CheckContext, type Outcome } from '../../check.ts';
-import { describeStatus, excerpt, type HttpExchange } from '../../probes/http.ts';
+import { describeStatus, excerpt, type HttpExchange } from '../../http-exchange.ts';
 import { once, readySession, servesOnly } from './session.ts';
 
 const STRATEGIES = ['MultiRecord', 'SingleRecord', 'MULTI_RECORD', 'SINGLE_RECORD'];
@@ -64,7 +64,7 @@ export function judgeExecutionParameters(answer: HttpExchange): Outcome {
 export const batchExecutionParameters: Check = {
   id: 'batch.execution-parameters',
   title: 'GET /execution-parameters answers the documented shape, or 404',
-  source: 'B3, B4',
+  clauses: 'B3, B4',
   level: 'must',
   profile: 'serving',
   hint: 'Either answer 404 or return {"MaxConcurrentTransforms": <int>, "BatchStrategy": "MultiRecord", "MaxPayloadInMB": <int ≤ 100>} with MaxConcurrentTransforms × MaxPayloadInMB ≤ 100.',
@@ -95,7 +95,7 @@ export function judgeStrategySpelling(answer: HttpExchange): Outcome {
 export const batchStrategySpelling: Check = {
   id: 'batch.execution-parameters.strategy-spelling',
   title: 'BatchStrategy is spelled MultiRecord/SingleRecord',
-  source: 'B5, §9.9',
+  clauses: 'B5, §9.9',
   level: 'should',
   profile: 'serving',
   hint: 'Return "MultiRecord" or "SingleRecord" (the API enum): the documented "MULTI_RECORD" makes SageMaker SDK local mode fail with a ValueError.',

@@ -1,5 +1,5 @@
 import { fail, pass, type Check } from '../../check.ts';
-import { describeStatus, excerpt } from '../../probes/http.ts';
+import { describeStatus, excerpt } from '../../http-exchange.ts';
 import { firstWorkingSample, invoke, is2xx, readySession, servesOnly } from './session.ts';
 
 /** 1024 visible US-ASCII characters, the longest custom attributes InvokeEndpoint forwards. */
@@ -17,7 +17,7 @@ export const SAGEMAKER_HEADERS: Record<string, string> = {
 export const serveHeadersTolerated: Check = {
   id: 'serve.headers.tolerated',
   title: '/invocations tolerates SageMaker and unknown headers',
-  source: 'I8, L10',
+  clauses: 'I8, L10',
   level: 'must',
   profile: 'serving',
   hint: 'Ignore headers you do not use; X-Amzn-SageMaker-Custom-Attributes may carry up to 1024 characters of anything visible.',

@@ -1,6 +1,6 @@
 import type { SampleRequest } from '@sagemaker-templates/contract';
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
-import type { HttpExchange } from '../../probes/http.ts';
+import type { HttpExchange } from '../../http-exchange.ts';
 import { is2xx, sampleAnswers, servesOnly } from './session.ts';
 
 /** The media types an Accept header lists, without parameters, lower-cased. */
@@ -47,7 +47,7 @@ export function judgeAccept(answers: { request: SampleRequest; answer: HttpExcha
 export const serveInvocationsAccept: Check = {
   id: 'serve.invocations.accept',
   title: 'POST /invocations encodes its answer as the Accept header asks',
-  source: 'I8, S7',
+  clauses: 'I8, S7',
   level: 'must',
   profile: 'serving',
   hint: 'Pick the response encoding from the Accept header and set a matching Content-Type; answer 406 when you cannot produce what is asked.',

@@ -1,5 +1,5 @@
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
-import { describeStatus, excerpt, type HttpExchange } from '../../probes/http.ts';
+import { describeStatus, excerpt, type HttpExchange } from '../../http-exchange.ts';
 import type { SampleRequest } from '@sagemaker-templates/contract';
 import { is2xx, sampleAnswers, servesOnly } from './session.ts';
 
@@ -30,7 +30,7 @@ export function judgeSampleAnswers(
 export const serveInvocationsContentTypes: Check = {
   id: 'serve.invocations.content-types',
   title: 'POST /invocations answers 2xx for every declared content type',
-  source: 'I4, I6, S6',
+  clauses: 'I4, I6, S6',
   level: 'must',
   profile: 'serving',
   hint: 'Decode the request by its Content-Type header; each sample request in template.json (conformance.serving.requests) must succeed.',

@@ -1,11 +1,11 @@
 import { fail, pass, type Check } from '../../check.ts';
-import { describeStatus, excerpt } from '../../probes/http.ts';
+import { describeStatus, excerpt } from '../../http-exchange.ts';
 import { firstWorkingSample, invoke, is2xx, readySession, servesOnly } from './session.ts';
 
 export const serveNetworkIsolation: Check = {
   id: 'serve.network-isolation',
   title: 'Serving works with no route out (network isolation)',
-  source: 'I9, §10 (network isolation)',
+  clauses: 'I9, §10 (network isolation)',
   level: 'must',
   profile: 'serving',
   hint: 'Put everything the server needs into the image or the model: with EnableNetworkIsolation (and in VPCs without a NAT) nothing can be downloaded at start or per request, and only local names resolve.',

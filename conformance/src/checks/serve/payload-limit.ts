@@ -1,8 +1,9 @@
 import { limits } from '@sagemaker-templates/contract';
 import type { SampleRequest } from '@sagemaker-templates/contract';
 import { fail, pass, type Check } from '../../check.ts';
-import { describeStatus, excerpt, type HttpExchange } from '../../probes/http.ts';
-import { BlockedError, type CheckContext } from '../../check.ts';
+import { describeStatus, excerpt, type HttpExchange } from '../../http-exchange.ts';
+import { BlockedError } from '../../blocked-error.ts';
+import { type CheckContext } from '../../check.ts';
 import { is2xx, once, readySession, requestBody, sampleAnswers, servesOnly } from './session.ts';
 
 const LINE_TYPES = [
@@ -80,7 +81,7 @@ export function largestBatch(ctx: CheckContext): Promise<LargestBatch> {
 export const servePayloadLimit: Check = {
   id: 'serve.payload.6mb',
   title: '/invocations accepts a body just under 6 MB',
-  source: 'I7',
+  clauses: 'I7',
   level: 'must',
   profile: 'serving',
   phase: 'load',

@@ -1,6 +1,6 @@
 import { limits } from '@sagemaker-templates/contract';
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
-import { describeStatus, excerpt, type HttpExchange } from '../../probes/http.ts';
+import { describeStatus, excerpt, type HttpExchange } from '../../http-exchange.ts';
 import { firstWorkingSample, invoke, is2xx, readySession, servesOnly } from './session.ts';
 
 /** What a server with an empty /opt/ml/model did: its pings, whether it exited, and an invocation after a 200. */
@@ -37,7 +37,7 @@ export function judgeHonesty(o: EmptyModelObservation): Outcome {
 export const servePingHonest: Check = {
   id: 'serve.ping.honest',
   title: '/ping does not say 200 when the model could not be loaded',
-  source: 'I5, I9',
+  clauses: 'I5, I9',
   level: 'must',
   profile: 'serving',
   hint: 'Answer /ping with 200 only after the model loaded, and with 503 (or exit) when it failed: a 200 from a server that cannot predict puts a broken endpoint InService.',

@@ -1,6 +1,6 @@
 import { limits } from '@sagemaker-templates/contract';
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
-import { describeStatus, excerpt, type HttpExchange } from '../../probes/http.ts';
+import { describeStatus, excerpt, type HttpExchange } from '../../http-exchange.ts';
 import { lastLines } from '../train/observation.ts';
 import { servesOnly } from './session.ts';
 
@@ -35,7 +35,7 @@ export function judgePing(
 export const servePingOk: Check = {
   id: 'serve.ping.ok',
   title: 'GET /ping answers 200 within 2 s once the server is ready',
-  source: 'I4, I5',
+  clauses: 'I4, I5',
   level: 'must',
   profile: 'serving',
   hint: 'Answer GET /ping on port 8080 with 200 as soon as the model is loaded, quickly (SageMaker gives each health check 2 s) and without doing inference work.',

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { SampleRequest } from '@sagemaker-templates/contract';
-import { BlockedError, type CheckContext } from '../../check.ts';
-import type { HttpExchange } from '../../probes/http.ts';
-import type { ServingSession as Session } from '../../probes/probes.ts';
+import { BlockedError } from '../../blocked-error.ts';
+import { type CheckContext } from '../../check.ts';
+import type { HttpExchange } from '../../http-exchange.ts';
+import type { ServingSession as Session } from '../../observations.ts';
 
 export type { HttpExchange };
 

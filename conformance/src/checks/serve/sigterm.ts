@@ -1,11 +1,12 @@
 import { limits } from '@sagemaker-templates/contract';
-import { BlockedError, fail, pass, type Check } from '../../check.ts';
+import { BlockedError } from '../../blocked-error.ts';
+import { fail, pass, type Check } from '../../check.ts';
 import { servesOnly } from './session.ts';
 
 export const serveSigterm: Check = {
   id: 'serve.sigterm',
   title: 'The server exits within 30 s of SIGTERM',
-  source: 'I11, T2',
+  clauses: 'I11, T2',
   level: 'must',
   profile: 'serving',
   phase: 'consume',

@@ -5,7 +5,7 @@ import { probeRun, toolkitOnly } from './probe-run.ts';
 export const toolkitFailureText: Check = {
   id: 'toolkit.failure.execute-user-script-error',
   title: 'A failing program gives ExecuteUserScriptError in the failure file and exit 1',
-  source: 'K7, §9.12',
+  clauses: 'K7, §9.12',
   level: 'should',
   profile: 'toolkit',
   hint: 'Let the toolkit report a failing script: it writes `ExecuteUserScriptError:` with the exit code and the end of stderr to /opt/ml/output/failure and exits 1; SageMaker shows that text as the job’s FailureReason.',

@@ -4,7 +4,7 @@ import { EXPECTED_ARGS, PROBE_HYPERPARAMETERS, probeRecord, toolkitOnly } from '
 export const toolkitHyperparametersCli: Check = {
   id: 'toolkit.hyperparameters.cli',
   title: 'Hyperparameters reach the program as sorted, decoded `--key value` arguments',
-  source: 'K1',
+  clauses: 'K1',
   level: 'must',
   profile: 'toolkit',
   hint: 'Scripts written for SageMaker parse hyperparameters with argparse: pass every user hyperparameter (never `sagemaker_*`) sorted by key as `--key value` (`-k value` for one letter), with JSON-encoded values decoded and printed as Python would (`true` → `True`).',

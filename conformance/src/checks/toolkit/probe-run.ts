@@ -1,7 +1,8 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BlockedError, type CheckContext } from '../../check.ts';
-import type { TrainingObservation } from '../../probes/probes.ts';
+import { BlockedError } from '../../blocked-error.ts';
+import { type CheckContext } from '../../check.ts';
+import type { TrainingObservation } from '../../observations.ts';
 import { describeExit, requireSuccess, withLogs } from '../train/observation.ts';
 
 export const PROBE_PROGRAM = 'conformance_probe.sh';

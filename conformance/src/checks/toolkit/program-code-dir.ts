@@ -1,11 +1,12 @@
-import { BlockedError, fail, pass, type Check } from '../../check.ts';
+import { BlockedError } from '../../blocked-error.ts';
+import { fail, pass, type Check } from '../../check.ts';
 import { describeExit, withLogs } from '../train/observation.ts';
 import { PROBE_PROGRAM, probeRecord, probeRun, toolkitOnly } from './probe-run.ts';
 
 export const toolkitProgramCodeDir: Check = {
   id: 'toolkit.program.code-dir',
   title: 'The toolkit runs $SAGEMAKER_PROGRAM from /opt/ml/code, in that folder',
-  source: '§2.1(5), §2.1(6)',
+  clauses: '§2.1(5), §2.1(6)',
   level: 'must',
   profile: 'toolkit',
   hint: 'Leave the entry point to the toolkit: `train` must be sagemaker-training (or a framework image whose `train` is), SAGEMAKER_PROGRAM names your script, and SAGEMAKER_SUBMIT_DIRECTORY is /opt/ml/code (or unset).',

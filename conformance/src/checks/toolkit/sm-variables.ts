@@ -13,7 +13,7 @@ const json = (value: string | undefined): unknown => {
 export const toolkitSmVariables: Check = {
   id: 'toolkit.sm-variables',
   title: 'The program sees the SM_* variables with the values SageMaker gives them',
-  source: '§2.3, K2, K3',
+  clauses: '§2.3, K2, K3',
   level: 'must',
   profile: 'toolkit',
   hint: 'Scripts written for SageMaker read their folders and settings from SM_* variables: export at least SM_MODEL_DIR, SM_CHANNELS, SM_CHANNEL_<NAME>, SM_HPS, SM_HOSTS, SM_CURRENT_HOST, SM_NUM_GPUS, SM_NUM_CPUS, SM_OUTPUT_DATA_DIR and SM_USER_ARGS, as the sagemaker-training toolkit does.',

@@ -5,7 +5,7 @@ import { probeRecord, toolkitOnly } from './probe-run.ts';
 export const toolkitSuccessFile: Check = {
   id: 'toolkit.success-file',
   title: 'A successful run leaves an empty /opt/ml/output/success',
-  source: 'K6, §9.5',
+  clauses: 'K6, §9.5',
   level: 'should',
   profile: 'toolkit',
   hint: 'The sagemaker-training toolkit creates /opt/ml/output/success when the script exits 0; tools that watch for it (and the README of the toolkit) expect it.',

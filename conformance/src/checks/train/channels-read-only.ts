@@ -4,7 +4,7 @@ import { judgeVariantRun, trainsOnly } from './variant-run.ts';
 export const trainChannelsReadOnly: Check = {
   id: 'train.channels.read-only',
   title: 'Training works with read-only channel folders (FastFile mode)',
-  source: 'T16',
+  clauses: 'T16',
   level: 'must',
   profile: 'training',
   hint: 'Never write into /opt/ml/input/data/<channel>: FastFile mode mounts it read-only. Write scratch files to /tmp and results to /opt/ml/model or /opt/ml/output/data.',

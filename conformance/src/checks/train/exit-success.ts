@@ -1,5 +1,5 @@
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
-import type { TrainingObservation } from '../../probes/probes.ts';
+import type { TrainingObservation } from '../../observations.ts';
 import { describeExit, requireStarted, withLogs } from './observation.ts';
 
 export function judgeSuccessExit(run: TrainingObservation, budgetSeconds: number): Outcome {
@@ -26,7 +26,7 @@ export function judgeSuccessExit(run: TrainingObservation, budgetSeconds: number
 export const trainExitSuccess: Check = {
   id: 'train.exit.success',
   title: 'A successful training run exits 0',
-  source: 'T17',
+  clauses: 'T17',
   level: 'must',
   profile: 'training',
   hint: 'SageMaker marks the job Completed only on exit code 0: return 0 when training succeeds, and check that the sample hyperparameters and channels in template.json are valid.',

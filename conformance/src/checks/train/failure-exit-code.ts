@@ -1,5 +1,5 @@
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
-import type { TrainingObservation } from '../../probes/probes.ts';
+import type { TrainingObservation } from '../../observations.ts';
 import { describeExit, requireStarted, withLogs } from './observation.ts';
 
 export function judgeFailureExit(run: TrainingObservation): Outcome {
@@ -20,7 +20,7 @@ export function judgeFailureExit(run: TrainingObservation): Outcome {
 export const trainFailureExitCode: Check = {
   id: 'train.failure.exit-code',
   title: 'A failing run exits non-zero',
-  source: 'T17',
+  clauses: 'T17',
   level: 'must',
   profile: 'training',
   hint: 'Exit with a non-zero code when training fails; exit 0 makes SageMaker report the job Completed with a broken model.',

@@ -1,6 +1,6 @@
 import { limits, paths } from '@sagemaker-templates/contract';
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
-import type { TrainingObservation } from '../../probes/probes.ts';
+import type { TrainingObservation } from '../../observations.ts';
 import { requireStarted, withLogs } from './observation.ts';
 
 export function judgeFailureFile(run: TrainingObservation): Outcome {
@@ -26,7 +26,7 @@ export function judgeFailureFile(run: TrainingObservation): Outcome {
 export const trainFailureFile: Check = {
   id: 'train.failure.file',
   title: 'A failing run writes /opt/ml/output/failure with the cause',
-  source: 'T18',
+  clauses: 'T18',
   level: 'must',
   profile: 'training',
   hint: 'Catch errors at the top of `train`, write what went wrong and how to fix it to /opt/ml/output/failure (the first 1024 characters become FailureReason), then exit non-zero.',

@@ -5,7 +5,7 @@ import { describeExit, requireSuccess, withLogs } from './observation.ts';
 export const trainFailureMissingChannel: Check = {
   id: 'train.failure.missing-channel',
   title: 'A run without its input channels fails with a failure file that says so',
-  source: 'T11, T17, T18',
+  clauses: 'T11, T17, T18',
   level: 'should',
   profile: 'training',
   hint: 'Check at start that the channels you need are in inputdataconfig.json and /opt/ml/input/data; if one is missing, write which one (and how to add it) to /opt/ml/output/failure and exit non-zero, instead of training on nothing.',

@@ -4,7 +4,7 @@ import { judgeVariantRun, trainsOnly } from './variant-run.ts';
 export const trainHyperparametersEmpty: Check = {
   id: 'train.hyperparameters.empty',
   title: 'Training runs with an empty hyperparameters.json ({})',
-  source: 'T8, §2.1(1)',
+  clauses: 'T8, §2.1(1)',
   level: 'should',
   profile: 'training',
   hint: 'Give every hyperparameter a default, so a job started without HyperParameters (and SDK local mode, which writes {}) still trains.',

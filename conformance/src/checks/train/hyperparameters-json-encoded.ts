@@ -27,7 +27,7 @@ function isJsonString(value: string): boolean {
 export const trainHyperparametersJsonEncoded: Check = {
   id: 'train.hyperparameters.json-encoded',
   title: 'Training accepts JSON-encoded hyperparameter values ("\\"0.1\\"")',
-  source: 'T10, §9.11',
+  clauses: 'T10, §9.11',
   level: 'must',
   profile: 'training',
   hint: 'Decode each hyperparameter value with JSON.parse / json.loads first and fall back to the raw string: the SageMaker SDK JSON-encodes string values, so "0.1" arrives as "\\"0.1\\"".',

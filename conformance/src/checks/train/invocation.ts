@@ -1,5 +1,5 @@
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
-import type { TrainingObservation } from '../../probes/probes.ts';
+import type { TrainingObservation } from '../../observations.ts';
 import { describeExit, withLogs } from './observation.ts';
 
 /** 126 and 127 are the shell's "not executable" and "command not found". */
@@ -21,7 +21,7 @@ export function judgeInvocation(run: TrainingObservation): Outcome {
 export const trainInvocation: Check = {
   id: 'train.invocation',
   title: 'Training starts as `docker run IMAGE train`',
-  source: 'T1, T3',
+  clauses: 'T1, T3',
   level: 'must',
   profile: 'training',
   hint: 'Either an exec-form ENTRYPOINT that accepts `train` as its first argument, or an executable named `train` on PATH (no ENTRYPOINT).',

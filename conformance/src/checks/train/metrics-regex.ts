@@ -1,6 +1,6 @@
 import type { MetricDefinition } from '@sagemaker-templates/contract';
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
-import type { TrainingObservation } from '../../probes/probes.ts';
+import type { TrainingObservation } from '../../observations.ts';
 import { requireStarted, withLogs } from './observation.ts';
 
 /** Applies each MetricDefinitions regex to the logs as SageMaker does: the first group is the value. */
@@ -47,7 +47,7 @@ export function judgeMetrics(run: TrainingObservation, metrics: MetricDefinition
 export const trainMetricsRegex: Check = {
   id: 'train.metrics.regex',
   title: 'Training logs carry the metrics the manifest declares',
-  source: 'T22',
+  clauses: 'T22',
   level: 'must',
   profile: 'training',
   hint: 'Print each metric on stdout or stderr in a stable form such as `train_loss=0.123` so a MetricDefinitions regex can capture it.',

@@ -1,6 +1,6 @@
 import { paths } from '@sagemaker-templates/contract';
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
-import type { TrainingObservation } from '../../probes/probes.ts';
+import type { TrainingObservation } from '../../observations.ts';
 import { requireSuccess, withLogs } from './observation.ts';
 
 export function judgeModelWritten(run: TrainingObservation): Outcome {
@@ -28,7 +28,7 @@ export function judgeModelWritten(run: TrainingObservation): Outcome {
 export const trainModelWritten: Check = {
   id: 'train.model.written',
   title: 'A successful run leaves the model in /opt/ml/model',
-  source: 'T6, T17',
+  clauses: 'T6, T17',
   level: 'must',
   profile: 'training',
   hint: 'Write the trained model under /opt/ml/model: SageMaker tars exactly that folder into model.tar.gz; anything elsewhere is lost.',

@@ -1,5 +1,5 @@
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
-import type { TrainingObservation } from '../../probes/probes.ts';
+import type { TrainingObservation } from '../../observations.ts';
 import { describeExit, requireSuccess, withLogs } from './observation.ts';
 import { trainsOnly } from './variant-run.ts';
 
@@ -25,7 +25,7 @@ export function judgeMultiHost(runs: TrainingObservation[], hosts: string[]): Ou
 export const trainMultiHost: Check = {
   id: 'train.multi-host',
   title: 'Two hosts (algo-1, algo-2) on one network both finish training',
-  source: 'T12, T24',
+  clauses: 'T12, T24',
   level: 'must',
   profile: 'training',
   hint: 'Read current_host and hosts from resourceconfig.json; every host runs the same image and must exit 0 (write to /opt/ml/model without clashing file names, or only from one host).',

@@ -1,5 +1,5 @@
-import { BlockedError } from '../../check.ts';
-import type { TrainingObservation } from '../../probes/probes.ts';
+import { BlockedError } from '../../blocked-error.ts';
+import type { TrainingObservation } from '../../observations.ts';
 
 /** The last `count` non-empty log lines, indented, for messages. */
 export function lastLines(logs: string, count = 10): string {

@@ -4,7 +4,7 @@ import { judgeVariantRun, trainsOnly } from './variant-run.ts';
 export const trainResourceconfigMinimal: Check = {
   id: 'train.resourceconfig.minimal',
   title: 'Training accepts the documented minimal resourceconfig.json',
-  source: 'T12, T13, §9.1',
+  clauses: 'T12, T13, §9.1',
   level: 'must',
   profile: 'training',
   hint: 'Read only current_host and hosts from resourceconfig.json and treat current_group_name, instance_groups and the rest as optional: the documented file and SDK local mode carry just the basics.',

@@ -1,5 +1,5 @@
 import { fail, pass, type CheckContext, type Outcome } from '../../check.ts';
-import type { TrainingObservation, TrainingVariant } from '../../probes/probes.ts';
+import type { TrainingObservation, TrainingVariant } from '../../observations.ts';
 import { describeExit, requireSuccess, withLogs } from './observation.ts';
 
 /**

@@ -7,109 +7,43 @@ import {
   limits,
   paths,
   resourceConfig,
-  type ChannelSample,
   type TemplateManifest,
 } from '@sagemaker-templates/contract';
 import {
   createNetwork,
+  gpuDeviceRequests,
+  hostGpuCount,
   inspectImage,
   OptMlTree,
   readImageFiles,
   startContainer,
   type RunningContainer,
 } from '@sagemaker-templates/engine';
-import { BlockedError } from '../check.ts';
-import { exchange, type HttpExchange, type HttpRequest } from './http.ts';
-
-/** What one `docker run IMAGE train` did. */
-export interface TrainingObservation {
-  /** Why the container could not start at all (e.g. no `train` executable), else undefined. */
-  startError?: string;
-  exitCode: number | null;
-  timedOut: boolean;
-  durationMs: number;
-  logs: string;
-  modelFiles: { path: string; size: number }[];
-  failure: string | undefined;
-  /** Whether /opt/ml/output/success exists after the run (the training toolkit writes it, K6). */
-  successFile: boolean;
-  /** Which fault was injected, for failing runs. */
-  fault?: string;
-  /** Host folder mounted at /opt/ml/model, kept until the probes are disposed. */
-  modelDir?: string;
-}
+import { BlockedError } from '../blocked-error.ts';
+import type { Probes } from '../check.ts';
+import type {
+  HttpExchange,
+  ServingSession,
+  ServingVariant,
+  TrainingObservation,
+  TrainingStart,
+  TrainingVariant,
+} from '../observations.ts';
+import { exchange } from './http.ts';
 
 /** A training container that was started (or failed to start), with its /opt/ml tree. */
-export interface StartedTraining {
+export interface StartedTraining extends TrainingStart {
   tree: OptMlTree;
   container?: RunningContainer;
-  startError?: string;
   started: number;
 }
 
-/** How a training run differs from the manifest's sample run. */
-export interface TrainingVariant {
-  hyperparameters?: Record<string, string>;
-  channels?: Record<string, ChannelSample>;
-  /** Channel folders mounted read-only, as FastFile mode does (T16). */
-  readOnlyChannels?: boolean;
-  resourceConfigShape?: 'minimal' | 'full';
-  host?: string;
-  /**
-   * No route out, as with EnableNetworkIsolation: the container runs alone on an internal network,
-   * so its own host name resolves (the toolkits look every host up first) and nothing else does.
-   */
-  isolated?: boolean;
-  /** Extra environment and bind mounts, e.g. a simulated nvidia-smi. */
-  env?: Record<string, string>;
-  binds?: string[];
-  deviceRequests?: Docker.DeviceRequest[];
-  /** Described in messages, e.g. "failing hyperparameters {...}". */
-  fault?: string;
-}
-
-/** How a serving container differs from the shared one. */
-export interface ServingVariant {
-  /** Serve an empty /opt/ml/model instead of the trained model. */
-  emptyModel?: boolean;
-  env?: Record<string, string>;
-  /** Container port to publish and talk to (default 8080). */
-  port?: number;
-  /** When polling /ping may stop (default: a 200). */
-  until?: (answer: HttpExchange) => boolean;
-  /** Shown in progress lines. */
-  label?: string;
-  /**
-   * Multi-model mode: the model is mounted read-only at /opt/ml/models/<name>/model for each name
-   * (as SageMaker stages models for an MME) and /opt/ml/model stays empty.
-   */
-  multiModelNames?: string[];
-  /**
-   * Network isolation: alone on an internal network (no route out, no outside DNS), reached from
-   * this host at its address there instead of through a published port.
-   */
-  isolated?: boolean;
-}
-
-export interface ServingSession {
-  container: RunningContainer;
-  /** Milliseconds from start to the first 200 on /ping, or undefined when never ready. */
-  readyAfterMs: number | undefined;
-  /** Every /ping answer seen while waiting, the last one last. */
-  pings: HttpExchange[];
-  request(
-    path: string,
-    init: Omit<HttpRequest, 'timeoutMs'> & { timeoutMs?: number },
-  ): Promise<HttpExchange>;
-}
-
-export type ImageInfo = Docker.ImageInspectInfo;
-
 /**
- * Lazily started, shared observations of the image: one training run, one failing run and one
- * serving container serve every check that only observes them (container starts are the suite's cost).
+ * The probes over a Docker engine: lazily started, shared observations of the image. One training
+ * run, one failing run and one serving container serve every check that only observes them
+ * (container starts are the suite's cost).
  */
-export class Probes {
+export class DockerProbes implements Probes {
   #memo = new Map<string, Promise<unknown>>();
   #disposers: (() => Promise<void>)[] = [];
 
@@ -121,13 +55,17 @@ export class Probes {
     private readonly onProgress: (line: string) => void = () => {},
   ) {}
 
-  imageInfo(): Promise<ImageInfo> {
+  imageInfo(): Promise<Docker.ImageInspectInfo> {
     return this.#once('image', async () => {
       const info = await inspectImage(this.docker, this.image);
       if (!info)
         throw new Error(`image ${this.image} does not exist on this engine. Build it first.`);
       return info;
     });
+  }
+
+  hostGpus(): Promise<number> {
+    return hostGpuCount();
   }
 
   /** A new empty host folder, removed with the probes (e.g. code to mount into a container). */
@@ -234,7 +172,7 @@ export class Probes {
           ...(variant.binds ?? []),
         ],
         env: { TRAINING_JOB_NAME: 'conformance-training', ...variant.env },
-        ...(variant.deviceRequests ? { deviceRequests: variant.deviceRequests } : {}),
+        ...(variant.gpus ? { deviceRequests: gpuDeviceRequests(variant.gpus) } : {}),
         ...(network ? { network: network.name, networkAliases: [host] } : {}),
       });
       this.#disposers.push(() => container.remove());
