@@ -39,53 +39,7 @@ export async function startContainer(
   const containerPort =
     options.publishPort === true ? limits.servingPort : options.publishPort || undefined;
   const portKey = containerPort === undefined ? undefined : `${containerPort}/tcp`;
-  const create: Docker.ContainerCreateOptions = {
-    Image: image,
-    // No Cmd at all (rather than an empty one) keeps the image's own CMD.
-    ...(options.cmd ? { Cmd: options.cmd } : {}),
-    Labels: managedLabels(options.labels),
-    ...(options.name ? { name: options.name } : {}),
-    ...(options.entrypoint ? { Entrypoint: options.entrypoint } : {}),
-    ...(options.env
-      ? { Env: Object.entries(options.env).map(([key, value]) => `${key}=${value}`) }
-      : {}),
-    ...(options.hostname ? { Hostname: options.hostname } : {}),
-    ...(options.user ? { User: options.user } : {}),
-    ...(options.networkDisabled ? { NetworkDisabled: true } : {}),
-    ...(portKey ? { ExposedPorts: { [portKey]: {} } } : {}),
-    HostConfig: {
-      AutoRemove: false,
-      ...(options.binds ? { Binds: options.binds } : {}),
-      // An empty HostPort makes the engine pick a free one: never a fixed host port.
-      ...(portKey ? { PortBindings: { [portKey]: [{ HostIp: '127.0.0.1', HostPort: '' }] } } : {}),
-      ...(options.network ? { NetworkMode: options.network } : {}),
-      ...(options.deviceRequests?.length ? { DeviceRequests: options.deviceRequests } : {}),
-      ...options.hostConfig,
-    },
-    ...(options.network && options.networkAliases?.length
-      ? {
-          NetworkingConfig: {
-            EndpointsConfig: { [options.network]: { Aliases: options.networkAliases } },
-          },
-        }
-      : {}),
-  };
-
-  let container: Docker.Container;
-  try {
-    container = await docker.createContainer(create);
-  } catch (error) {
-    if (hasEngineStatus(error, 404) && /image/i.test(engineMessage(error))) {
-      throw new Error(
-        `Image ${image} is not on the engine at ${await engineAddress(docker)}. Build it first: this package never pulls.`,
-        { cause: error },
-      );
-    }
-    throw new Error(`Cannot create a container from ${image}: ${engineMessage(error)}`, {
-      cause: error,
-    });
-  }
-
+  const container = await createContainer(docker, createOptions(options, portKey));
   try {
     await container.start();
   } catch (error) {
@@ -96,14 +50,66 @@ export async function startContainer(
     );
   }
   const startedAt = performance.now();
-
-  let hostPort: number | undefined;
-  if (portKey) {
-    const info = await container.inspect().catch(() => undefined);
-    const binding =
-      info?.NetworkSettings.Ports?.[portKey]?.find((entry) => entry.HostIp === '127.0.0.1') ??
-      info?.NetworkSettings.Ports?.[portKey]?.[0];
-    hostPort = binding ? Number(binding.HostPort) : undefined;
-  }
+  const hostPort = portKey ? await publishedPort(container, portKey) : undefined;
   return new RunningContainer(container, image, cmd, hostPort, containerPort, startedAt);
+}
+
+/** The engine's create request for `options`; `portKey` (`8080/tcp`) is published on loopback. */
+function createOptions(
+  options: StartContainerOptions,
+  portKey: string | undefined,
+): Docker.ContainerCreateOptions {
+  const { network, networkAliases } = options;
+  return {
+    Image: options.image,
+    // No Cmd at all (rather than an empty one) keeps the image's own CMD.
+    ...(options.cmd ? { Cmd: options.cmd } : {}),
+    Labels: managedLabels(options.labels),
+    ...(options.name ? { name: options.name } : {}),
+    ...(options.entrypoint ? { Entrypoint: options.entrypoint } : {}),
+    ...(options.env ? { Env: Object.entries(options.env).map(([k, v]) => `${k}=${v}`) } : {}),
+    ...(options.hostname ? { Hostname: options.hostname } : {}),
+    ...(options.user ? { User: options.user } : {}),
+    ...(options.networkDisabled ? { NetworkDisabled: true } : {}),
+    ...(portKey ? { ExposedPorts: { [portKey]: {} } } : {}),
+    HostConfig: {
+      AutoRemove: false,
+      ...(options.binds ? { Binds: options.binds } : {}),
+      // An empty HostPort makes the engine pick a free one: never a fixed host port.
+      ...(portKey ? { PortBindings: { [portKey]: [{ HostIp: '127.0.0.1', HostPort: '' }] } } : {}),
+      ...(network ? { NetworkMode: network } : {}),
+      ...(options.deviceRequests?.length ? { DeviceRequests: options.deviceRequests } : {}),
+      ...options.hostConfig,
+    },
+    ...(network && networkAliases?.length
+      ? { NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: networkAliases } } } }
+      : {}),
+  };
+}
+
+async function createContainer(
+  docker: Docker,
+  create: Docker.ContainerCreateOptions,
+): Promise<Docker.Container> {
+  try {
+    return await docker.createContainer(create);
+  } catch (error) {
+    if (hasEngineStatus(error, 404) && /image/i.test(engineMessage(error))) {
+      throw new Error(
+        `Image ${create.Image} is not on the engine at ${await engineAddress(docker)}. Build it first: this package never pulls.`,
+        { cause: error },
+      );
+    }
+    throw new Error(`Cannot create a container from ${create.Image}: ${engineMessage(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** The loopback host port the engine picked for `portKey`. */
+async function publishedPort(container: Docker.Container, portKey: string) {
+  const info = await container.inspect().catch(() => undefined);
+  const bindings = info?.NetworkSettings.Ports?.[portKey];
+  const binding = bindings?.find((entry) => entry.HostIp === '127.0.0.1') ?? bindings?.[0];
+  return binding ? Number(binding.HostPort) : undefined;
 }
