@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { Stats } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -50,67 +51,78 @@ export async function listContextFiles(
     throw new Error(
       `Build context ${root} is not a folder. Pass the folder that holds the Dockerfile.`,
     );
-
   const patterns = await readDockerignore(root);
   const keep = dockerignoreFilter(patterns);
-  const hasExceptions = patterns.some((line) => line.trim().startsWith('!'));
   const alwaysSent = new Set([
     '.dockerignore',
     dockerfileInContext(root, dockerfile) ?? '.dockerignore',
   ]);
-  const entries: ContextEntry[] = [];
+  const walk: ContextWalk = {
+    root,
+    included: (relative) => keep(relative) || alwaysSent.has(relative),
+    hasExceptions: patterns.some((line) => line.trim().startsWith('!')),
+    entries: [],
+  };
+  await walkContext(walk, root);
+  return walk.entries;
+}
 
-  async function walk(dir: string): Promise<void> {
-    const names = (await readdir(dir)).sort(compareCodeUnits);
-    for (const name of names) {
-      const absolutePath = path.join(dir, name);
-      const relative = toPosix(path.relative(root, absolutePath));
-      const stats = await lstat(absolutePath);
-      const included = keep(relative) || alwaysSent.has(relative);
-      if (stats.isDirectory()) {
-        if (!included && !hasExceptions) continue;
-        const before = entries.length;
-        const placeholder: ContextEntry = {
-          path: relative,
-          absolutePath,
-          type: 'directory',
-          executable: true,
-          size: 0,
-          mtime: stats.mtime,
-        };
-        entries.push(placeholder);
-        await walk(absolutePath);
-        // An excluded folder only travels when something inside it was brought back.
-        if (!included && entries.length === before + 1) entries.pop();
-        continue;
-      }
-      if (!included) continue;
-      if (stats.isFile()) {
-        entries.push({
-          path: relative,
-          absolutePath,
-          type: 'file',
-          executable: (stats.mode & 0o111) !== 0,
-          size: stats.size,
-          mtime: stats.mtime,
-        });
-      } else if (stats.isSymbolicLink()) {
-        entries.push({
-          path: relative,
-          absolutePath,
-          type: 'symlink',
-          executable: false,
-          size: 0,
-          mtime: stats.mtime,
-          linkTarget: await readlink(absolutePath),
-        });
-      }
-      // Sockets, FIFOs and devices are skipped, as the docker CLI does.
+interface ContextWalk {
+  root: string;
+  included(relativePath: string): boolean;
+  /** A `!pattern` may bring back something inside an excluded folder. */
+  hasExceptions: boolean;
+  entries: ContextEntry[];
+}
+
+async function walkContext(walk: ContextWalk, dir: string): Promise<void> {
+  for (const name of (await readdir(dir)).sort(compareCodeUnits)) {
+    const absolutePath = path.join(dir, name);
+    const relative = toPosix(path.relative(walk.root, absolutePath));
+    const stats = await lstat(absolutePath);
+    const included = walk.included(relative);
+    if (stats.isDirectory()) {
+      if (!included && !walk.hasExceptions) continue;
+      const before = walk.entries.length;
+      walk.entries.push({
+        path: relative,
+        absolutePath,
+        type: 'directory',
+        executable: true,
+        size: 0,
+        mtime: stats.mtime,
+      });
+      await walkContext(walk, absolutePath);
+      // An excluded folder only travels when something inside it was brought back.
+      if (!included && walk.entries.length === before + 1) walk.entries.pop();
+      continue;
     }
+    const entry = included ? await fileEntry(stats, relative, absolutePath) : undefined;
+    if (entry) walk.entries.push(entry);
   }
+}
 
-  await walk(root);
-  return entries;
+/**
+ * A file or symlink as a context entry; undefined for sockets, FIFOs and devices, which are skipped
+ * as the docker CLI skips them.
+ */
+export async function fileEntry(
+  stats: Stats,
+  relative: string,
+  absolutePath: string,
+): Promise<ContextEntry | undefined> {
+  const common = { path: relative, absolutePath, mtime: stats.mtime };
+  if (stats.isFile())
+    return { ...common, type: 'file', executable: (stats.mode & 0o111) !== 0, size: stats.size };
+  if (stats.isSymbolicLink())
+    return {
+      ...common,
+      type: 'symlink',
+      executable: false,
+      size: 0,
+      linkTarget: await readlink(absolutePath),
+    };
+  return undefined;
 }
 
 /** The Dockerfile's POSIX path relative to the context, or undefined when it lies outside the context. */

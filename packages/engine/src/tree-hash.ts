@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { field, hashEntry } from './content-hash.ts';
-import { compareCodeUnits } from './context-files.ts';
+import { compareCodeUnits, fileEntry, type ContextEntry } from './context-files.ts';
 
 /** Folders no tree hash looks into: installed packages, build outputs, version control. */
 const SKIPPED_FOLDERS = new Set([
@@ -44,7 +44,7 @@ export async function treeHash(
 }
 
 async function listTree(root: string, skipFile: (relativePath: string) => boolean) {
-  const entries: Parameters<typeof hashEntry>[1][] = [];
+  const entries: ContextEntry[] = [];
   const walk = async (dir: string): Promise<void> => {
     for (const name of (await readdir(dir)).sort(compareCodeUnits)) {
       const absolutePath = path.join(dir, name);
@@ -52,16 +52,10 @@ async function listTree(root: string, skipFile: (relativePath: string) => boolea
       const stats = await lstat(absolutePath);
       if (stats.isDirectory()) {
         if (!SKIPPED_FOLDERS.has(name)) await walk(absolutePath);
-      } else if ((stats.isFile() || stats.isSymbolicLink()) && !skipFile(relative)) {
-        entries.push({
-          type: stats.isSymbolicLink() ? 'symlink' : 'file',
-          path: relative,
-          absolutePath,
-          executable: (stats.mode & 0o111) !== 0,
-          size: stats.size,
-          ...(stats.isSymbolicLink() ? { linkTarget: await readlink(absolutePath) } : {}),
-        });
+        continue;
       }
+      const entry = skipFile(relative) ? undefined : await fileEntry(stats, relative, absolutePath);
+      if (entry) entries.push(entry);
     }
   };
   await walk(root);
