@@ -63,22 +63,7 @@ export async function buildImage(
 
   let stream: Readable;
   try {
-    stream = (await docker.buildImage(
-      packed.tar as unknown as NodeJS.ReadableStream,
-      {
-        dockerfile: packed.dockerfile,
-        t: options.tags,
-        buildargs: options.buildArgs ?? {},
-        labels: options.labels ?? {},
-        version: '1',
-        rm: true,
-        forcerm: true,
-        pull: false,
-        nocache: options.noCache ?? false,
-        ...(options.target ? { target: options.target } : {}),
-        ...(options.signal ? { abortSignal: options.signal } : {}),
-      } as unknown as Docker.ImageBuildOptions,
-    )) as Readable;
+    stream = await startBuild(docker, packed, options);
   } catch (error) {
     packed.tar.destroy();
     if (options.signal?.aborted) throw options.signal.reason;
@@ -100,6 +85,30 @@ export async function buildImage(
     durationMs: Math.round(performance.now() - started),
     tags: options.tags,
   };
+}
+
+/** Sends the packed context to the classic builder and returns its progress stream. */
+async function startBuild(
+  docker: Docker,
+  packed: Awaited<ReturnType<typeof packContext>>,
+  options: BuildImageOptions,
+): Promise<Readable> {
+  return (await docker.buildImage(
+    packed.tar as unknown as NodeJS.ReadableStream,
+    {
+      dockerfile: packed.dockerfile,
+      t: options.tags,
+      buildargs: options.buildArgs ?? {},
+      labels: options.labels ?? {},
+      version: '1',
+      rm: true,
+      forcerm: true,
+      pull: false,
+      nocache: options.noCache ?? false,
+      ...(options.target ? { target: options.target } : {}),
+      ...(options.signal ? { abortSignal: options.signal } : {}),
+    } as unknown as Docker.ImageBuildOptions,
+  )) as Readable;
 }
 
 /** Parses a newline-delimited JSON stream, skipping blank lines. */

@@ -53,36 +53,43 @@ export async function packContext(
 
   const pack = tarPack();
   const feed = async (): Promise<void> => {
-    for (const entry of entries) {
-      const header = { ...ROOT_OWNED, name: entry.path, mtime: entry.mtime };
-      if (entry.type === 'directory') {
-        await addEntry(pack, { ...header, type: 'directory', mode: 0o755 });
-      } else if (entry.type === 'symlink') {
-        const linkname = entry.linkTarget ?? '';
-        await addEntry(pack, { ...header, type: 'symlink', mode: 0o777, linkname });
-      } else {
-        const mode = entry.executable ? 0o755 : 0o644;
-        await addFile(
-          pack,
-          { ...header, type: 'file', mode, size: entry.size },
-          entry.absolutePath,
-        );
-      }
-    }
-    const present = new Set(entries.map((entry) => entry.path));
-    for (const extra of extras) {
-      const header = { ...ROOT_OWNED, mtime: GENERATED_MTIME };
-      for (const dir of parentDirs(extra.path).filter((dir) => !present.has(dir))) {
-        present.add(dir);
-        await addEntry(pack, { ...header, name: dir, type: 'directory', mode: 0o755 });
-      }
-      const file = { ...header, name: extra.path, type: 'file' as const, mode: 0o644 };
-      await addEntry(pack, { ...file, size: extra.content.length }, extra.content);
-    }
+    for (const entry of entries) await addContextEntry(pack, entry);
+    await addExtraFiles(pack, extras, new Set(entries.map((entry) => entry.path)));
     pack.finalize();
   };
   feed().catch((error: unknown) => pack.destroy(error as Error));
   return { tar: pack, dockerfile: dockerfileName, entries };
+}
+
+/** One entry of the context, owned by root with a normalized mode. */
+async function addContextEntry(pack: Pack, entry: ContextEntry): Promise<void> {
+  const header = { ...ROOT_OWNED, name: entry.path, mtime: entry.mtime };
+  if (entry.type === 'directory') {
+    await addEntry(pack, { ...header, type: 'directory', mode: 0o755 });
+  } else if (entry.type === 'symlink') {
+    await addEntry(pack, {
+      ...header,
+      type: 'symlink',
+      mode: 0o777,
+      linkname: entry.linkTarget ?? '',
+    });
+  } else {
+    const mode = entry.executable ? 0o755 : 0o644;
+    await addFile(pack, { ...header, type: 'file', mode, size: entry.size }, entry.absolutePath);
+  }
+}
+
+/** Generated files (and any parent folder the context lacks), with a fixed mtime. */
+async function addExtraFiles(pack: Pack, extras: ExtraContextFile[], present: Set<string>) {
+  const header = { ...ROOT_OWNED, mtime: GENERATED_MTIME };
+  for (const extra of extras) {
+    for (const dir of parentDirs(extra.path).filter((dir) => !present.has(dir))) {
+      present.add(dir);
+      await addEntry(pack, { ...header, name: dir, type: 'directory', mode: 0o755 });
+    }
+    const file = { ...header, name: extra.path, type: 'file' as const, mode: 0o644 };
+    await addEntry(pack, { ...file, size: extra.content.length }, extra.content);
+  }
 }
 
 function parentDirs(file: string): string[] {
