@@ -11,9 +11,9 @@ export { BlockedError } from './blocked-error.ts';
 export type * from './observations.ts';
 export { DockerProbes } from './probes/docker-probes.ts';
 // The robustness profile's parts, for tools/bench/robustness.ts.
-export { fuzzRun, type FuzzRun } from './checks/robust/fuzz-run.ts';
+export { fuzzRun, type FuzzRun } from './checks/support/fuzz-run.ts';
 export { histogram } from './checks/robust/serve-garbage.ts';
 export { hyperparameterTrainings } from './checks/robust/train-hyperparameters.ts';
 export { dataTrainings } from './checks/robust/train-data.ts';
-export { garbageRunProblem, runGarbageTrainings } from './checks/robust/training-cases.ts';
+export { garbageRunProblem, runGarbageTrainings } from './checks/support/training-cases.ts';
 export { newSeed } from './robustness/random.ts';

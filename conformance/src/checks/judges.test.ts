@@ -210,7 +210,7 @@ describe('issue 3 judges', () => {
   });
 
   it('fails a variant run that did not succeed like the plain one', async () => {
-    const { judgeVariantOutcome } = await import('./train/variant-run.ts');
+    const { judgeVariantOutcome } = await import('./support/variant-run.ts');
     expect(
       judgeVariantOutcome(run({ exitCode: 1, failure: 'lr must be a number' }), 'with X', 60)
         .message,
@@ -239,7 +239,7 @@ describe('issue 3 judges', () => {
   });
 
   it('grows a line-based body to just under the limit, whole records only', async () => {
-    const { growBody } = await import('./serve/payload-limit.ts');
+    const { growBody } = await import('./support/largest-batch.ts');
     const body = growBody('1,2,3\n4,5,6\n', 1000);
     expect(Buffer.byteLength(body)).toBeLessThan(1000);
     expect(Buffer.byteLength(body)).toBeGreaterThan(990);
@@ -248,8 +248,9 @@ describe('issue 3 judges', () => {
   });
 
   it('checks the shape of /execution-parameters and accepts a 404', async () => {
-    const { judgeExecutionParameters, judgeStrategySpelling } =
-      await import('./serve/execution-parameters.ts');
+    const { judgeExecutionParameters } = await import('./batch/execution-parameters.ts');
+    const { judgeStrategySpelling } =
+      await import('./batch/execution-parameters-strategy-spelling.ts');
     const body = (o: object) => http(200, { body: JSON.stringify(o) });
     expect(judgeExecutionParameters(http(404)).status).toBe('pass');
     expect(
@@ -277,14 +278,14 @@ describe('issue 3 judges', () => {
 
 describe('GPU judges', () => {
   it('reads the GPU count the image reports', async () => {
-    const { reportedGpus } = await import('./gpu/reported-gpus.ts');
+    const { reportedGpus } = await import('./support/reported-gpus.ts');
     expect(reportedGpus(run({ logs: 'gpus=0\nepoch=1\ngpus=2\n' }), 'gpus=(\\d+)')).toBe(2);
     expect(reportedGpus(run({ logs: 'nothing' }), 'gpus=(\\d+)')).toBeUndefined();
     expect(reportedGpus(run(), undefined)).toBeUndefined();
   });
 
   it('needs a CPU fallback and the listed count', async () => {
-    const { judgeSimulatedGpus } = await import('./gpu/simulated.ts');
+    const { judgeSimulatedGpus } = await import('./train/gpu-simulated.ts');
     expect(judgeSimulatedGpus(run({ logs: 'gpus=2\n' }), 'gpus=(\\d+)').status).toBe('pass');
     expect(judgeSimulatedGpus(run({ logs: 'gpus=0\n' }), 'gpus=(\\d+)').message).toMatch(
       /reported 0 GPUs.*expected the 2/,

@@ -2,12 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { BlockedError } from '../../blocked-error.ts';
 import type { HttpExchange } from '../../http-exchange.ts';
 import type { TrainingObservation } from '../../observations.ts';
-import type { FuzzRun } from './fuzz-run.ts';
+import type { FuzzRun } from '../support/fuzz-run.ts';
 import { histogram, judgeGarbage } from './serve-garbage.ts';
 import { judgeLargestBatch } from './serve-largest-batch.ts';
 import { judgeRecordCount } from './serve-record-count.ts';
 import { judgeStrictOutput } from './serve-strict-output.ts';
-import { garbageRunProblem, judgeGarbageTrainings, lineNumber, names } from './training-cases.ts';
+import {
+  garbageRunProblem,
+  judgeGarbageTrainings,
+  lineNumber,
+  names,
+} from '../support/training-cases.ts';
 
 const http = (status: number, body = '{}', contentType = 'application/json'): HttpExchange => ({
   status,

@@ -1,7 +1,13 @@
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import { describeStatus } from '../../http-exchange.ts';
-import { is2xx, servesOnly } from '../serve/session.ts';
-import { describeAnswer, fuzzRun, replay, type FuzzAnswer, type FuzzRun } from './fuzz-run.ts';
+import { is2xx, servesOnly } from '../support/serving.ts';
+import {
+  describeAnswer,
+  fuzzRun,
+  replay,
+  type FuzzAnswer,
+  type FuzzRun,
+} from '../support/fuzz-run.ts';
 
 const EXAMPLES = 4;
 /** A Python traceback, a Node.js stack frame or a Java one: internals no client should see (R1). */

@@ -2,8 +2,9 @@ import { limits } from '@sagemaker-templates/contract';
 import { BlockedError } from '../../blocked-error.ts';
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import { countAnswerRecords } from '../../robustness/records.ts';
-import { is2xx } from '../serve/session.ts';
-import { largestBatch, servePayloadLimit, type LargestBatch } from '../serve/payload-limit.ts';
+import { is2xx } from '../support/serving.ts';
+import { largestBatch, type LargestBatch } from '../support/largest-batch.ts';
+import { servePayloadLimit } from '../serve/payload-6mb.ts';
 
 /** The largest valid batch gets one prediction per record, within the invocation limit (R4). */
 export function judgeLargestBatch({ sample, bytes, records, answer }: LargestBatch): Outcome {

@@ -1,9 +1,9 @@
 import { fail, pass, skip, type Check, type Outcome } from '../../check.ts';
 import { describeStatus, excerpt } from '../../http-exchange.ts';
 import { countAnswerRecords } from '../../robustness/records.ts';
-import { is2xx, servesOnly } from '../serve/session.ts';
-import { replay } from './fuzz-run.ts';
-import { recordRun, type RecordExchange } from './record-run.ts';
+import { is2xx, servesOnly } from '../support/serving.ts';
+import { replay } from '../support/fuzz-run.ts';
+import { recordRun, type RecordExchange } from '../support/record-run.ts';
 
 const answered = (x: RecordExchange) =>
   `${describeStatus(x.answer)}${x.answer.status ? `: ${excerpt(x.answer.body, 100)}` : ''}`;

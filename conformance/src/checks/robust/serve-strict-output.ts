@@ -1,8 +1,8 @@
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import { answerProblem } from '../../robustness/records.ts';
-import { is2xx, sampleAnswers, servesOnly } from '../serve/session.ts';
-import { describeAnswer, fuzzRun, replay } from './fuzz-run.ts';
-import { recordRun } from './record-run.ts';
+import { is2xx, sampleAnswers, servesOnly } from '../support/serving.ts';
+import { describeAnswer, fuzzRun, replay } from '../support/fuzz-run.ts';
+import { recordRun } from '../support/record-run.ts';
 import type { HttpExchange } from '../../http-exchange.ts';
 
 export interface Answered {

@@ -2,7 +2,7 @@ import { basename, isAbsolute, resolve } from 'node:path';
 import type { Check, CheckContext } from '../../check.ts';
 import { dataCases } from '../../robustness/data-garbage.ts';
 import { Random, sampleByKind } from '../../robustness/random.ts';
-import { trainsOnly } from '../train/variant-run.ts';
+import { trainsOnly } from '../support/variant-run.ts';
 import {
   judgeGarbageTrainings,
   lineNumber,
@@ -10,7 +10,7 @@ import {
   runGarbageTrainings,
   trainingCaseCount,
   type GarbageTraining,
-} from './training-cases.ts';
+} from '../support/training-cases.ts';
 
 /** The cases of this run: garbage made from each sample channel, sampled by kind from the seed. */
 export async function dataTrainings(ctx: CheckContext): Promise<GarbageTraining[]> {

@@ -3,14 +3,14 @@ import { resolve } from 'node:path';
 import type { Check, CheckContext } from '../../check.ts';
 import { hyperparameterCases } from '../../robustness/hyperparameter-garbage.ts';
 import { Random, sampleByKind } from '../../robustness/random.ts';
-import { trainsOnly } from '../train/variant-run.ts';
+import { trainsOnly } from '../support/variant-run.ts';
 import {
   judgeGarbageTrainings,
   names,
   runGarbageTrainings,
   trainingCaseCount,
   type GarbageTraining,
-} from './training-cases.ts';
+} from '../support/training-cases.ts';
 
 /** The cases of this run: every declared hyperparameter's garbage, sampled by kind from the seed. */
 export async function hyperparameterTrainings(ctx: CheckContext): Promise<GarbageTraining[]> {

@@ -1,5 +1,5 @@
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
-import { badInputAnswers, servesOnly, type BadInputAnswer } from './session.ts';
+import { badInputAnswers, servesOnly, type BadInputAnswer } from '../support/serving.ts';
 
 /** SageMaker accepts any error status (AWS toolkits answer 500); 4xx tells the caller it is their input. */
 export function judgeClientError(answers: BadInputAnswer[]): Outcome {

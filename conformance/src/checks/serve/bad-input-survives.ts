@@ -1,6 +1,6 @@
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import { describeStatus } from '../../http-exchange.ts';
-import { badInputAnswers, is2xx, servesOnly, type BadInputAnswer } from './session.ts';
+import { badInputAnswers, is2xx, servesOnly, type BadInputAnswer } from '../support/serving.ts';
 
 /** Bad input must get an error status, and the server must answer /ping and a valid request after it. */
 export function judgeSurvival(answers: BadInputAnswer[]): Outcome {

@@ -1,7 +1,7 @@
 import { labels } from '@sagemaker-templates/contract';
 import { fail, pass, skip, type Check } from '../../check.ts';
 import { describeStatus } from '../../http-exchange.ts';
-import { readySession, servesOnly } from './session.ts';
+import { readySession, servesOnly } from '../support/serving.ts';
 
 /** A port other than 8080, as multi-container endpoints assign. */
 export const BIND_TO_PORT = 9123;

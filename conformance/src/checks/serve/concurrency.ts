@@ -1,6 +1,6 @@
 import { fail, pass, type Check } from '../../check.ts';
 import { describeStatus } from '../../http-exchange.ts';
-import { firstWorkingSample, invoke, is2xx, readySession, servesOnly } from './session.ts';
+import { firstWorkingSample, invoke, is2xx, readySession, servesOnly } from '../support/serving.ts';
 
 export const PARALLEL_REQUESTS = 16;
 

@@ -1,6 +1,6 @@
 import { fail, pass, type Check } from '../../check.ts';
 import { describeStatus, excerpt } from '../../http-exchange.ts';
-import { firstWorkingSample, invoke, is2xx, readySession, servesOnly } from './session.ts';
+import { firstWorkingSample, invoke, is2xx, readySession, servesOnly } from '../support/serving.ts';
 
 /** 1024 visible US-ASCII characters, the longest custom attributes InvokeEndpoint forwards. */
 export const CUSTOM_ATTRIBUTES = Array.from({ length: 1024 }, (_, i) =>

@@ -1,7 +1,7 @@
 import type { SampleRequest } from '@sagemaker-templates/contract';
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import type { HttpExchange } from '../../http-exchange.ts';
-import { is2xx, sampleAnswers, servesOnly } from './session.ts';
+import { is2xx, sampleAnswers, servesOnly } from '../support/serving.ts';
 
 /** The media types an Accept header lists, without parameters, lower-cased. */
 export function acceptedMediaTypes(accept: string): string[] {

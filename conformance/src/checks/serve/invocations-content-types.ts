@@ -1,7 +1,7 @@
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import { describeStatus, excerpt, type HttpExchange } from '../../http-exchange.ts';
 import type { SampleRequest } from '@sagemaker-templates/contract';
-import { is2xx, sampleAnswers, servesOnly } from './session.ts';
+import { is2xx, sampleAnswers, servesOnly } from '../support/serving.ts';
 
 export function judgeSampleAnswers(
   answers: { request: SampleRequest; answer: HttpExchange }[],

@@ -1,6 +1,6 @@
 import { fail, pass, type Check } from '../../check.ts';
 import { describeStatus, excerpt } from '../../http-exchange.ts';
-import { firstWorkingSample, invoke, is2xx, readySession, servesOnly } from './session.ts';
+import { firstWorkingSample, invoke, is2xx, readySession, servesOnly } from '../support/serving.ts';
 
 export const serveNetworkIsolation: Check = {
   id: 'serve.network-isolation',

@@ -1,7 +1,7 @@
 import { limits } from '@sagemaker-templates/contract';
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import { describeStatus, excerpt, type HttpExchange } from '../../http-exchange.ts';
-import { firstWorkingSample, invoke, is2xx, readySession, servesOnly } from './session.ts';
+import { firstWorkingSample, invoke, is2xx, readySession, servesOnly } from '../support/serving.ts';
 
 /** What a server with an empty /opt/ml/model did: its pings, whether it exited, and an invocation after a 200. */
 export interface EmptyModelObservation {

@@ -1,8 +1,8 @@
 import { limits } from '@sagemaker-templates/contract';
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import { describeStatus, excerpt, type HttpExchange } from '../../http-exchange.ts';
-import { lastLines } from '../train/observation.ts';
-import { servesOnly } from './session.ts';
+import { lastLines } from '../support/training.ts';
+import { servesOnly } from '../support/serving.ts';
 
 /** Judges readiness and the follow-up pings: every one 200 and under the 2 s health-check timeout. */
 export function judgePing(

@@ -1,7 +1,7 @@
 import { limits } from '@sagemaker-templates/contract';
 import { BlockedError } from '../../blocked-error.ts';
 import { fail, pass, type Check } from '../../check.ts';
-import { servesOnly } from './session.ts';
+import { servesOnly } from '../support/serving.ts';
 
 export const serveSigterm: Check = {
   id: 'serve.sigterm',

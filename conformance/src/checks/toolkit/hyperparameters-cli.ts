@@ -1,5 +1,10 @@
 import { fail, pass, type Check } from '../../check.ts';
-import { EXPECTED_ARGS, PROBE_HYPERPARAMETERS, probeRecord, toolkitOnly } from './probe-run.ts';
+import {
+  EXPECTED_ARGS,
+  PROBE_HYPERPARAMETERS,
+  probeRecord,
+  toolkitOnly,
+} from '../support/toolkit-probe.ts';
 
 export const toolkitHyperparametersCli: Check = {
   id: 'toolkit.hyperparameters.cli',

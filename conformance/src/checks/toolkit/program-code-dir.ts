@@ -1,7 +1,7 @@
 import { BlockedError } from '../../blocked-error.ts';
 import { fail, pass, type Check } from '../../check.ts';
-import { describeExit, withLogs } from '../train/observation.ts';
-import { PROBE_PROGRAM, probeRecord, probeRun, toolkitOnly } from './probe-run.ts';
+import { describeExit, withLogs } from '../support/training.ts';
+import { PROBE_PROGRAM, probeRecord, probeRun, toolkitOnly } from '../support/toolkit-probe.ts';
 
 export const toolkitProgramCodeDir: Check = {
   id: 'toolkit.program.code-dir',

@@ -1,6 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import { fail, pass, type Check } from '../../check.ts';
-import { EXPECTED_ARGS, EXPECTED_HPS, PROBE_HOST, probeRecord, toolkitOnly } from './probe-run.ts';
+import {
+  EXPECTED_ARGS,
+  EXPECTED_HPS,
+  PROBE_HOST,
+  probeRecord,
+  toolkitOnly,
+} from '../support/toolkit-probe.ts';
 
 const json = (value: string | undefined): unknown => {
   try {

@@ -1,6 +1,6 @@
 import { fail, pass, type Check } from '../../check.ts';
-import { describeExit } from '../train/observation.ts';
-import { probeRecord, toolkitOnly } from './probe-run.ts';
+import { describeExit } from '../support/training.ts';
+import { probeRecord, toolkitOnly } from '../support/toolkit-probe.ts';
 
 export const toolkitSuccessFile: Check = {
   id: 'toolkit.success-file',

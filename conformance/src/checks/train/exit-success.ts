@@ -1,6 +1,6 @@
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import type { TrainingObservation } from '../../observations.ts';
-import { describeExit, requireStarted, withLogs } from './observation.ts';
+import { describeExit, requireStarted, withLogs } from '../support/training.ts';
 
 export function judgeSuccessExit(run: TrainingObservation, budgetSeconds: number): Outcome {
   requireStarted(run);

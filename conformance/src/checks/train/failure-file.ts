@@ -1,7 +1,7 @@
 import { limits, paths } from '@sagemaker-templates/contract';
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import type { TrainingObservation } from '../../observations.ts';
-import { requireStarted, withLogs } from './observation.ts';
+import { requireStarted, withLogs } from '../support/training.ts';
 
 export function judgeFailureFile(run: TrainingObservation): Outcome {
   requireStarted(run);

@@ -1,6 +1,6 @@
 import { fail, type Check } from '../../check.ts';
 import { judgeFailureFile } from './failure-file.ts';
-import { describeExit, requireSuccess, withLogs } from './observation.ts';
+import { describeExit, requireSuccess, withLogs } from '../support/training.ts';
 
 export const trainFailureMissingChannel: Check = {
   id: 'train.failure.missing-channel',

@@ -1,5 +1,5 @@
 import type { Check } from '../../check.ts';
-import { judgeVariantRun, trainsOnly } from './variant-run.ts';
+import { judgeVariantRun, trainsOnly } from '../support/variant-run.ts';
 
 /**
  * What the SageMaker SDK's framework estimators send for string values: json.dumps(value), so "0.1"

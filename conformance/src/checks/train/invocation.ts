@@ -1,6 +1,6 @@
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import type { TrainingObservation } from '../../observations.ts';
-import { describeExit, withLogs } from './observation.ts';
+import { describeExit, withLogs } from '../support/training.ts';
 
 /** 126 and 127 are the shell's "not executable" and "command not found". */
 export function judgeInvocation(run: TrainingObservation): Outcome {

@@ -1,7 +1,7 @@
 import type { MetricDefinition } from '@sagemaker-templates/contract';
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import type { TrainingObservation } from '../../observations.ts';
-import { requireStarted, withLogs } from './observation.ts';
+import { requireStarted, withLogs } from '../support/training.ts';
 
 /** Applies each MetricDefinitions regex to the logs as SageMaker does: the first group is the value. */
 export function captureMetrics(

@@ -1,7 +1,7 @@
 import { paths } from '@sagemaker-templates/contract';
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import type { TrainingObservation } from '../../observations.ts';
-import { requireSuccess, withLogs } from './observation.ts';
+import { requireSuccess, withLogs } from '../support/training.ts';
 
 export function judgeModelWritten(run: TrainingObservation): Outcome {
   requireSuccess(run);

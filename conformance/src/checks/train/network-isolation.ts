@@ -1,5 +1,5 @@
 import type { Check } from '../../check.ts';
-import { judgeVariantRun, trainsOnly } from './variant-run.ts';
+import { judgeVariantRun, trainsOnly } from '../support/variant-run.ts';
 
 export const trainNetworkIsolation: Check = {
   id: 'train.network-isolation',

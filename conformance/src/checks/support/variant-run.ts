@@ -1,6 +1,6 @@
 import { fail, pass, type CheckContext, type Outcome } from '../../check.ts';
 import type { TrainingObservation, TrainingVariant } from '../../observations.ts';
-import { describeExit, requireSuccess, withLogs } from './observation.ts';
+import { describeExit, requireSuccess, withLogs } from './training.ts';
 
 /**
  * Runs the sample training once more, changed by `variant`, and expects it to succeed too. Blocked

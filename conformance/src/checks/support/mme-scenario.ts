@@ -1,7 +1,14 @@
 import { labels, paths } from '@sagemaker-templates/contract';
-import type { CheckContext } from '../../check.ts';
+import { fail, skip, type CheckContext, type Outcome } from '../../check.ts';
 import { describeStatus, excerpt, type HttpExchange } from '../../http-exchange.ts';
-import { firstWorkingSample, is2xx, once, requestBody } from '../serve/session.ts';
+import {
+  firstWorkingSample,
+  is2xx,
+  once,
+  readySession,
+  requestBody,
+  servesOnly,
+} from './serving.ts';
 
 export const MODEL = 'conformance-a';
 export const UNKNOWN = 'conformance-never-loaded';
@@ -90,3 +97,37 @@ export const show = (what: string, x?: HttpExchange) =>
     ? `${what} → ${describeStatus(x)}${answered2xx(x) ? '' : ` ${excerpt(x.body, 120)}`}`
     : `${what}: not sent`;
 export { modelUrl };
+
+/** Runs `judge` on the walk-through, or skips when the image is not labelled multi-model. */
+export async function judgeScenario(
+  ctx: CheckContext,
+  judge: (s: MmeScenario) => Outcome,
+): Promise<Outcome> {
+  if (!(await declaresMme(ctx)))
+    return skip(`not applicable: the image does not carry ${labels.multiModels}=true`);
+  await readySession(ctx); // a server that never starts fails serve.ping.ok instead
+  const scenario = await mmeScenario(ctx);
+  if (!scenario.ready) {
+    const last = scenario.pings.at(-1);
+    return fail(
+      `with SAGEMAKER_MULTI_MODEL=true, /ping never said 200 (last: ${last ? describeStatus(last) : 'nothing'}); the image is labelled ${labels.multiModels}=true`,
+    );
+  }
+  return judge(scenario);
+}
+
+/** What the four multi-model checks share. */
+export const mmeCommon = {
+  level: 'must' as const,
+  profile: 'serving' as const,
+  notApplicable: servesOnly,
+};
+
+/** The body as JSON, or undefined. */
+export function parse(body: string | undefined): unknown {
+  try {
+    return body === undefined ? undefined : JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}

@@ -2,7 +2,7 @@ import { limits } from '@sagemaker-templates/contract';
 import { fail, pass, skip, type CheckContext, type Outcome } from '../../check.ts';
 import type { TrainingObservation, TrainingVariant } from '../../observations.ts';
 import { mapLimit } from '../../robustness/map-limit.ts';
-import { describeExit, requireSuccess } from '../train/observation.ts';
+import { describeExit, requireSuccess } from './training.ts';
 import { replay } from './fuzz-run.ts';
 
 /** Training containers of one robustness check in flight at once. */

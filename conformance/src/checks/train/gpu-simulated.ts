@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import type { TrainingObservation } from '../../observations.ts';
-import { requireSuccess, withLogs, describeExit } from '../train/observation.ts';
-import { gpuOnly, reportedGpus } from './reported-gpus.ts';
+import { requireSuccess, withLogs, describeExit } from '../support/training.ts';
+import { gpuOnly, reportedGpus } from '../support/reported-gpus.ts';
 
 const FAKE_NVIDIA_SMI = fileURLToPath(new URL('../../probes/fake-nvidia-smi.sh', import.meta.url));
 export const SIMULATED_GPUS = 2;

@@ -1,6 +1,6 @@
 import { fail, pass, type Check } from '../../check.ts';
-import { describeExit, requireStarted, withLogs } from '../train/observation.ts';
-import { probeRun, toolkitOnly } from './probe-run.ts';
+import { describeExit, requireStarted, withLogs } from '../support/training.ts';
+import { probeRun, toolkitOnly } from '../support/toolkit-probe.ts';
 
 export const toolkitFailureText: Check = {
   id: 'toolkit.failure.execute-user-script-error',

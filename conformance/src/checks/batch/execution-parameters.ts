@@ -1,15 +1,10 @@
 import { limits } from '@sagemaker-templates/contract';
-import { fail, pass, skip, type Check, type CheckContext, type Outcome } from '../../check.ts';
+import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import { describeStatus, excerpt, type HttpExchange } from '../../http-exchange.ts';
-import { once, readySession, servesOnly } from './session.ts';
+import { executionParameters } from '../support/execution-parameters.ts';
+import { servesOnly } from '../support/serving.ts';
 
 const STRATEGIES = ['MultiRecord', 'SingleRecord', 'MULTI_RECORD', 'SINGLE_RECORD'];
-
-export function executionParameters(ctx: CheckContext): Promise<HttpExchange> {
-  return once(ctx, 'execution-parameters', async () =>
-    (await readySession(ctx)).request('/execution-parameters', { timeoutMs: 10_000 }),
-  );
-}
 
 /** 200 with the documented shape, or any non-200 when not implemented (B3, B4, check 41/42). */
 export function judgeExecutionParameters(answer: HttpExchange): Outcome {
@@ -70,35 +65,4 @@ export const batchExecutionParameters: Check = {
   hint: 'Either answer 404 or return {"MaxConcurrentTransforms": <int>, "BatchStrategy": "MultiRecord", "MaxPayloadInMB": <int ≤ 100>} with MaxConcurrentTransforms × MaxPayloadInMB ≤ 100.',
   notApplicable: servesOnly,
   run: async (ctx) => judgeExecutionParameters(await executionParameters(ctx)),
-};
-
-/** The API and SDK local mode spell the strategy MultiRecord/SingleRecord; the docs' MULTI_RECORD breaks local mode (B5). */
-export function judgeStrategySpelling(answer: HttpExchange): Outcome {
-  if (answer.status !== 200)
-    return skip(
-      `not applicable: /execution-parameters is not implemented (${describeStatus(answer)})`,
-    );
-  let strategy: unknown;
-  try {
-    strategy = (JSON.parse(answer.body) as Record<string, unknown>).BatchStrategy;
-  } catch {
-    return skip('not applicable: the body is not JSON (see batch.execution-parameters)');
-  }
-  if (strategy === 'MULTI_RECORD' || strategy === 'SINGLE_RECORD') {
-    return fail(
-      `BatchStrategy is ${JSON.stringify(strategy)}, which SageMaker SDK local mode rejects; expected ${strategy === 'MULTI_RECORD' ? 'MultiRecord' : 'SingleRecord'}`,
-    );
-  }
-  return pass(`BatchStrategy is ${JSON.stringify(strategy)}`);
-}
-
-export const batchStrategySpelling: Check = {
-  id: 'batch.execution-parameters.strategy-spelling',
-  title: 'BatchStrategy is spelled MultiRecord/SingleRecord',
-  clauses: 'B5, §9.9',
-  level: 'should',
-  profile: 'serving',
-  hint: 'Return "MultiRecord" or "SingleRecord" (the API enum): the documented "MULTI_RECORD" makes SageMaker SDK local mode fail with a ValueError.',
-  notApplicable: servesOnly,
-  run: async (ctx) => judgeStrategySpelling(await executionParameters(ctx)),
 };

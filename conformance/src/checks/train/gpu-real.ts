@@ -1,6 +1,6 @@
 import { fail, pass, skip, type Check } from '../../check.ts';
-import { describeExit, requireSuccess, withLogs } from '../train/observation.ts';
-import { gpuOnly, reportedGpus } from './reported-gpus.ts';
+import { describeExit, requireSuccess, withLogs } from '../support/training.ts';
+import { gpuOnly, reportedGpus } from '../support/reported-gpus.ts';
 
 export const trainGpuReal: Check = {
   id: 'train.gpu.real',

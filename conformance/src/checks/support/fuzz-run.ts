@@ -10,7 +10,7 @@ import {
   type GarbageRequest,
   type WorkingSample,
 } from '../../robustness/serving-garbage.ts';
-import { invoke, is2xx, once, readySession, requestBody, sampleAnswers } from '../serve/session.ts';
+import { invoke, is2xx, once, readySession, requestBody, sampleAnswers } from './serving.ts';
 
 /** Requests in flight at once: some concurrency, as real clients bring, without swamping 2 cores. */
 const CONCURRENCY = 4;

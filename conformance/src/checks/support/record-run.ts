@@ -8,7 +8,7 @@ import {
 import { essence, splitRecords } from '../../robustness/records.ts';
 import { Random } from '../../robustness/random.ts';
 import { toWire } from '../../robustness/wire.ts';
-import { once, readySession } from '../serve/session.ts';
+import { once, readySession } from './serving.ts';
 import { workingSamples } from './fuzz-run.ts';
 
 /** One request of the record check: N clean records, or N records with one damaged. */

@@ -1,6 +1,6 @@
 import { fail, pass, type Check } from '../../check.ts';
 import { describeStatus, excerpt } from '../../http-exchange.ts';
-import { firstWorkingSample, invoke, is2xx, readySession } from './session.ts';
+import { firstWorkingSample, invoke, is2xx, readySession } from '../support/serving.ts';
 
 /** What a batch transform job sets (B2), in both spellings SageMaker and local mode use (§9.8). */
 export const BATCH_ENVIRONMENTS = {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { BlockedError } from '../../blocked-error.ts';
 import { type CheckContext } from '../../check.ts';
 import type { TrainingObservation } from '../../observations.ts';
-import { describeExit, requireSuccess, withLogs } from '../train/observation.ts';
+import { describeExit, requireSuccess, withLogs } from './training.ts';
 
 export const PROBE_PROGRAM = 'conformance_probe.sh';
 export const PROBE_HOST = 'algo-1-tk01a';
