@@ -55,8 +55,10 @@ export async function fitSoftmaxRegression(
   const featureCount = train.features[0]?.length ?? 0;
   const standardization = standardizationOf(train.features);
   const x = train.features.map((row) => standardize(row, standardization));
-  const validation = options.validation;
-  const validationX = validation?.features.map((row) => standardize(row, standardization));
+  const validation = options.validation && {
+    x: options.validation.features.map((row) => standardize(row, standardization)),
+    targets: options.validation.targets,
+  };
   const weights = Array.from({ length: classCount }, () => new Array<number>(featureCount).fill(0));
   const bias = new Array<number>(classCount).fill(0);
   const random = seededRandom(settings.seed);
@@ -76,25 +78,16 @@ export async function fitSoftmaxRegression(
       if (options.signal?.aborted)
         throw new TrainingStopped(String(options.signal.reason ?? 'aborted'));
     }
-    const fitted = evaluate(weights, bias, x, train.targets);
-    const metrics: EpochMetrics = {
+    const validationSet = validation &&
+      validationX && { x: validationX, targets: validation.targets };
+    const metrics = epochMetrics(
       epoch,
-      train_loss: fitted.loss,
-      train_accuracy: fitted.accuracy,
-    };
-    if (validation && validationX) {
-      const held = evaluate(weights, bias, validationX, validation.targets);
-      metrics.validation_loss = held.loss;
-      metrics.validation_accuracy = held.accuracy;
-    }
-    if (
-      !Number.isFinite(metrics.train_loss) ||
-      !weights.every((row) => row.every(Number.isFinite))
-    ) {
-      throw new UserError(
-        `Training diverged at epoch ${epoch}: the weights overflowed (train_loss is ${metrics.train_loss}). Lower the hyperparameter "learning_rate" (now ${settings.learning_rate})${settings.l2 > 0 ? ` or "l2" (now ${settings.l2}): keep learning_rate × l2 well below 1` : ''}.`,
-      );
-    }
+      weights,
+      bias,
+      { x, targets: train.targets },
+      validationSet,
+    );
+    assertConverging(metrics, weights, settings);
     history.push(metrics);
     options.onEpoch?.(metrics);
   }
@@ -108,6 +101,33 @@ export async function fitSoftmaxRegression(
     bias,
   };
   return { model, history };
+}
+
+/** Loss and accuracy after an epoch, on the training rows and on the validation rows if any. */
+function epochMetrics(
+  epoch: number,
+  weights: number[][],
+  bias: number[],
+  train: { x: number[][]; targets: number[] },
+  validation: { x: number[][]; targets: number[] } | undefined,
+): EpochMetrics {
+  const fitted = evaluate(weights, bias, train.x, train.targets);
+  const metrics: EpochMetrics = { epoch, train_loss: fitted.loss, train_accuracy: fitted.accuracy };
+  if (validation) {
+    const held = evaluate(weights, bias, validation.x, validation.targets);
+    metrics.validation_loss = held.loss;
+    metrics.validation_accuracy = held.accuracy;
+  }
+  return metrics;
+}
+
+/** A NaN or infinite model must never be saved as a success (R5): the learning rate is to blame. */
+function assertConverging(metrics: EpochMetrics, weights: number[][], settings: FitSettings): void {
+  if (Number.isFinite(metrics.train_loss) && weights.every((row) => row.every(Number.isFinite)))
+    return;
+  throw new UserError(
+    `Training diverged at epoch ${metrics.epoch}: the weights overflowed (train_loss is ${metrics.train_loss}). Lower the hyperparameter "learning_rate" (now ${settings.learning_rate})${settings.l2 > 0 ? ` or "l2" (now ${settings.l2}): keep learning_rate × l2 well below 1` : ''}.`,
+  );
 }
 
 /** One gradient step on a mini-batch (mean cross-entropy plus l2/2·‖W‖²). */

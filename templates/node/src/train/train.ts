@@ -71,21 +71,50 @@ async function train(
       `note: this algorithm trains on one host; each of the ${config.hosts.length} hosts fits its own model on the data it was given`,
     );
   }
-
   const { values: hyperparameters, ignored } = parseHyperparameters(config.hyperparameters);
   log(
     `hyperparameters ${JSON.stringify(hyperparameters)}${ignored.length ? ` (ignored platform keys: ${ignored.join(', ')})` : ''}`,
   );
+  const declared = checkChannels(config.channels, log);
+  const data = await readTrainingData(paths, declared, log);
+  const started = performance.now();
+  const { model, history } = await fitSoftmaxRegression(data.train, hyperparameters, {
+    classes: data.classes,
+    ...(data.featureNames ? { featureNames: data.featureNames } : {}),
+    ...(data.validation ? { validation: data.validation } : {}),
+    ...(signal ? { signal } : {}),
+    onEpoch: (m: EpochMetrics) => {
+      if (shouldLogEpoch(m.epoch, hyperparameters.epochs)) log(formatEpochLine(m));
+    },
+  });
+  const { epoch: epochs, ...metrics } = history.at(-1)!;
+  const file: ModelFile = { format: MODEL_FORMAT, ...model, hyperparameters, metrics };
+  await mkdir(paths.model, { recursive: true });
+  await writeFile(paths.modelFile, serializeModel(file));
+  await mkdir(paths.outputData, { recursive: true });
+  const logged = history.filter((m) => shouldLogEpoch(m.epoch, hyperparameters.epochs));
+  await writeFile(
+    `${paths.outputData}/metrics.json`,
+    `${JSON.stringify({ epochs, final: metrics, history: logged }, null, 2)}\n`,
+  );
+  log(
+    `trained in ${((performance.now() - started) / 1000).toFixed(2)} s; model written to ${paths.modelFile}`,
+  );
+}
 
-  const declared = Object.keys(config.channels);
+/** The declared channel names; refuses a job without the train channel or with a Pipe channel. */
+function checkChannels(
+  channels: Awaited<ReturnType<typeof readTrainingConfig>>['channels'],
+  log: (line: string) => void,
+): string[] {
+  const declared = Object.keys(channels);
   if (!declared.includes(REQUIRED_CHANNEL)) {
     throw new UserError(
       `Channel "${REQUIRED_CHANNEL}" is missing: the job declares ${declared.length ? declared.map((c) => `"${c}"`).join(', ') : 'no channels'}. Add a "${REQUIRED_CHANNEL}" channel with CSV files to InputDataConfig.`,
     );
   }
   for (const name of declared) {
-    const mode = config.channels[name]?.TrainingInputMode;
-    if (mode === 'Pipe')
+    if (channels[name]?.TrainingInputMode === 'Pipe')
       throw new UserError(
         `Channel "${name}" uses TrainingInputMode "Pipe", which this algorithm does not read. Use File or FastFile.`,
       );
@@ -94,7 +123,15 @@ async function train(
         `note: ignoring channel "${name}" (this algorithm reads "${REQUIRED_CHANNEL}" and "validation")`,
       );
   }
+  return declared;
+}
 
+/** The train (and validation) rows with their class indices, checked against each other. */
+async function readTrainingData(
+  paths: SageMakerPaths,
+  declared: string[],
+  log: (line: string) => void,
+) {
   const trainData = await readChannel(channelDir(paths, REQUIRED_CHANNEL), REQUIRED_CHANNEL);
   const validationData = declared.includes('validation')
     ? await readChannel(channelDir(paths, 'validation'), 'validation')
@@ -107,9 +144,14 @@ async function train(
   }
   const classes = classesOf(trainData.labels);
   requireTwoClasses('train', classes);
-  const trainTargets = encodeLabels(trainData.labels, classes, trainData.origin);
-  const validationTargets =
-    validationData && encodeLabels(validationData.labels, classes, validationData.origin);
+  const train = {
+    features: trainData.features,
+    targets: encodeLabels(trainData.labels, classes, trainData.origin),
+  };
+  const validation = validationData && {
+    features: validationData.features,
+    targets: encodeLabels(validationData.labels, classes, validationData.origin),
+  };
   if (validationData) requireTwoClasses('validation', classesOf(validationData.labels));
   log(
     `train: ${trainData.labels.length} rows, ${featureCount} features, ${classes.length} classes (${listClasses(classes)}) from ${trainData.files.length} file(s)`,
@@ -118,37 +160,7 @@ async function train(
     log(
       `validation: ${validationData.labels.length} rows from ${validationData.files.length} file(s)`,
     );
-
-  const started = performance.now();
-  const { model, history } = await fitSoftmaxRegression(
-    { features: trainData.features, targets: trainTargets },
-    hyperparameters,
-    {
-      classes,
-      ...(trainData.featureNames ? { featureNames: trainData.featureNames } : {}),
-      ...(validationData && validationTargets
-        ? { validation: { features: validationData.features, targets: validationTargets } }
-        : {}),
-      ...(signal ? { signal } : {}),
-      onEpoch: (m: EpochMetrics) => {
-        if (shouldLogEpoch(m.epoch, hyperparameters.epochs)) log(formatEpochLine(m));
-      },
-    },
-  );
-  const { epoch: epochs, ...metrics } = history.at(-1)!;
-  const file: ModelFile = { format: MODEL_FORMAT, ...model, hyperparameters, metrics };
-
-  await mkdir(paths.model, { recursive: true });
-  await writeFile(paths.modelFile, serializeModel(file));
-  await mkdir(paths.outputData, { recursive: true });
-  const logged = history.filter((m) => shouldLogEpoch(m.epoch, hyperparameters.epochs));
-  await writeFile(
-    `${paths.outputData}/metrics.json`,
-    `${JSON.stringify({ epochs, final: metrics, history: logged }, null, 2)}\n`,
-  );
-  log(
-    `trained in ${((performance.now() - started) / 1000).toFixed(2)} s; model written to ${paths.modelFile}`,
-  );
+  return { train, validation, classes, featureNames: trainData.featureNames };
 }
 
 /** A classifier learns nothing from one class, and a one-class validation set measures nothing. */
