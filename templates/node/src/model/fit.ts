@@ -78,15 +78,7 @@ export async function fitSoftmaxRegression(
       if (options.signal?.aborted)
         throw new TrainingStopped(String(options.signal.reason ?? 'aborted'));
     }
-    const validationSet = validation &&
-      validationX && { x: validationX, targets: validation.targets };
-    const metrics = epochMetrics(
-      epoch,
-      weights,
-      bias,
-      { x, targets: train.targets },
-      validationSet,
-    );
+    const metrics = epochMetrics(epoch, weights, bias, { x, targets: train.targets }, validation);
     assertConverging(metrics, weights, settings);
     history.push(metrics);
     options.onEpoch?.(metrics);
