@@ -24,59 +24,11 @@ export interface LoadOptions {
 /** Sends `requests` POSTs over keep-alive connections, `concurrency` at a time; latencies in ms. */
 export async function load(options: LoadOptions): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
-  const target = new URL(options.url);
-  const one = () =>
-    new Promise<number>((resolve, reject) => {
-      const started = performance.now();
-      const req = request(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: 'POST',
-          headers: {
-            'Content-Type': options.contentType,
-            Accept: options.accept,
-            'Content-Length': Buffer.byteLength(options.body),
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () =>
-            res.statusCode === 200
-              ? resolve(performance.now() - started)
-              : reject(new Error(`HTTP ${res.statusCode}`)),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end(options.body);
-    });
-  const run = async (count: number, record: number[] | undefined) => {
-    let next = 0;
-    let errors = 0;
-    let firstError: string | undefined;
-    await Promise.all(
-      Array.from({ length: options.concurrency }, async () => {
-        while (next < count) {
-          next++;
-          try {
-            const ms = await one();
-            record?.push(ms);
-          } catch (error) {
-            errors++;
-            firstError ??= (error as Error).message;
-          }
-        }
-      }),
-    );
-    return { errors, firstError };
-  };
-  await run(options.warmup, undefined);
+  const one = () => post(agent, options);
+  await run(one, options.warmup, options.concurrency, undefined);
   const latencies: number[] = [];
   const started = performance.now();
-  const { errors, firstError } = await run(options.requests, latencies);
+  const { errors, firstError } = await run(one, options.requests, options.concurrency, latencies);
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
@@ -92,6 +44,65 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     p90: pct(90),
     p99: pct(99),
   };
+}
+
+/** One POST; resolves with its latency in ms, rejects for anything but 200. */
+function post(agent: Agent, options: LoadOptions): Promise<number> {
+  const target = new URL(options.url);
+  return new Promise<number>((resolve, reject) => {
+    const started = performance.now();
+    const headers = {
+      'Content-Type': options.contentType,
+      Accept: options.accept,
+      'Content-Length': Buffer.byteLength(options.body),
+    };
+    const req = request(
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(performance.now() - started)
+            : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** `count` requests, `concurrency` at a time; latencies go to `record` when given. */
+async function run(
+  one: () => Promise<number>,
+  count: number,
+  concurrency: number,
+  record: number[] | undefined,
+) {
+  let next = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next++;
+        try {
+          record?.push(await one());
+        } catch (error) {
+          errors++;
+          firstError ??= (error as Error).message;
+        }
+      }
+    }),
+  );
+  return { errors, firstError };
 }
 
 export function formatLoad(label: string, r: LoadResult): string {
