@@ -1,11 +1,12 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Check } from '../check.ts';
 import { checks } from './index.ts';
 
 // One check per file, found where its id says: `serve.payload.6mb` lives in serve/payload-6mb.ts.
-// Everything else under checks/ is index.ts, a test, or a helper in support/.
+// Everything else under checks/ is index.ts, a test, or a helper in support/. Each check's run() is
+// unit-tested over the fake probes (test-support/fake-probes.ts) by a test in its folder.
 
 const here = import.meta.dirname;
 
@@ -65,5 +66,20 @@ describe('checks/ layout', () => {
       .filter((check) => !checks.includes(check))
       .map((check) => check.id);
     expect(unregistered).toEqual([]);
+  });
+
+  it('runs every check over the fake probes in a test beside it', () => {
+    const tests = (readdirSync(here, { recursive: true }) as string[]).filter((f) =>
+      f.endsWith('.test.ts'),
+    );
+    const untested = checks.filter((check) => {
+      const file = pathOf(check.id);
+      return !tests.some((test) => {
+        if (dirname(test) !== dirname(file)) return false;
+        const text = readFileSync(join(here, test), 'utf8');
+        return text.includes(`from './${basename(file)}'`) && text.includes('outcome(');
+      });
+    });
+    expect(untested.map((c) => c.id)).toEqual([]);
   });
 });
