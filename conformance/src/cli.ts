@@ -31,88 +31,120 @@ Options:
 Exit codes: 0 every applicable must-level check passed; 1 a must-level check failed;
 2 bad arguments or manifest; 3 the suite could not run (no Docker engine, missing image).`;
 
+const OPTIONS = {
+  image: { type: 'string' },
+  manifest: { type: 'string' },
+  name: { type: 'string' },
+  'report-dir': { type: 'string', default: 'reports/conformance' },
+  only: { type: 'string' },
+  seed: { type: 'string' },
+  'fuzz-count': { type: 'string' },
+  list: { type: 'boolean', default: false },
+  'list-cases': { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
+
+/** What the suite is asked to do, checked: the image, its manifest and the robustness settings. */
+interface Run {
+  image: string;
+  manifest: string;
+  name: string;
+  reportDir: string;
+  only: string[] | undefined;
+  seed: number | undefined;
+  fuzzCount: number | undefined;
+}
+
 export async function main(argv: string[]): Promise<number> {
-  let values;
+  let values: Values;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        image: { type: 'string' },
-        manifest: { type: 'string' },
-        name: { type: 'string' },
-        'report-dir': { type: 'string', default: 'reports/conformance' },
-        only: { type: 'string' },
-        seed: { type: 'string' },
-        'fuzz-count': { type: 'string' },
-        list: { type: 'boolean', default: false },
-        'list-cases': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }));
+    ({ values } = parseArgs({ args: argv, options: OPTIONS, strict: true }));
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  if (values.help) {
-    console.log(USAGE);
+  const listing = values.help
+    ? USAGE
+    : values.list
+      ? catalogueText(checks)
+      : values['list-cases']
+        ? ROBUSTNESS_CASE_IDS.join('\n')
+        : undefined;
+  if (listing !== undefined) {
+    console.log(listing);
     return 0;
   }
-  if (values.list) {
-    console.log(catalogueText(checks));
-    return 0;
-  }
-  if (values['list-cases']) {
-    console.log(ROBUSTNESS_CASE_IDS.join('\n'));
-    return 0;
-  }
-  if (!values.image || !values.manifest) {
-    console.error(`Both --image and --manifest are required.\n\n${USAGE}`);
+  const run = checkedRun(values);
+  if (run instanceof Error) {
+    console.error(`${run.message}\n\n${USAGE}`);
     return 2;
   }
-  const seed = positiveInteger(values.seed, '--seed', 2 ** 32 - 1);
-  const fuzzCount = positiveInteger(values['fuzz-count'], '--fuzz-count', 1_000_000);
-  if (seed instanceof Error || fuzzCount instanceof Error) {
-    console.error(`${(seed instanceof Error ? seed : (fuzzCount as Error)).message}\n\n${USAGE}`);
-    return 2;
-  }
-  const name = values.name ?? values.image;
-  console.log(`sagemaker-conformance: checking ${values.image} against ${values.manifest}`);
+  console.log(`sagemaker-conformance: checking ${run.image} against ${run.manifest}`);
   try {
-    const report = await runSuite({
-      image: values.image,
-      manifestPath: values.manifest,
-      name,
-      only: values.only
-        ?.split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-      ...(seed === undefined ? {} : { seed }),
-      ...(fuzzCount === undefined ? {} : { fuzzCount }),
-      onProgress: (line) => console.log(`  … ${line}`),
-      onResult: (result) => console.log(formatResult(result)),
-    });
-    const dir = values['report-dir'];
-    const base = name.replace(/[^A-Za-z0-9._-]+/g, '_');
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, `${base}.json`), `${JSON.stringify(report, null, 2)}\n`);
-    await writeFile(join(dir, `${base}.junit.xml`), toJUnit([report]));
-    console.log(
-      `\n${formatSummary(report)}\n  reports: ${join(dir, `${base}.json`)}, ${join(dir, `${base}.junit.xml`)}`,
-    );
-    return report.ok ? 0 : 1;
+    return await checkImage(run);
   } catch (error) {
-    if (error instanceof ManifestError) {
-      console.error(error.message);
-      return 2;
-    }
-    if (error instanceof SuiteError) {
-      console.error(error.message);
-      return 3;
-    }
-    console.error(`sagemaker-conformance could not run: ${(error as Error).stack ?? error}`);
+    return exitCodeOf(error);
+  }
+}
+
+function checkedRun(values: Values): Run | Error {
+  if (!values.image || !values.manifest)
+    return new Error('Both --image and --manifest are required.');
+  const seed = positiveInteger(values.seed, '--seed', 2 ** 32 - 1);
+  if (seed instanceof Error) return seed;
+  const fuzzCount = positiveInteger(values['fuzz-count'], '--fuzz-count', 1_000_000);
+  if (fuzzCount instanceof Error) return fuzzCount;
+  return {
+    image: values.image,
+    manifest: values.manifest,
+    name: values.name ?? values.image,
+    reportDir: values['report-dir'],
+    only: values.only
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    seed,
+    fuzzCount,
+  };
+}
+
+/** Runs the suite, printing results as they come, and writes the JSON and JUnit reports. */
+async function checkImage(run: Run): Promise<number> {
+  const report = await runSuite({
+    image: run.image,
+    manifestPath: run.manifest,
+    name: run.name,
+    only: run.only,
+    ...(run.seed === undefined ? {} : { seed: run.seed }),
+    ...(run.fuzzCount === undefined ? {} : { fuzzCount: run.fuzzCount }),
+    onProgress: (line) => console.log(`  … ${line}`),
+    onResult: (result) => console.log(formatResult(result)),
+  });
+  const dir = run.reportDir;
+  const base = run.name.replace(/[^A-Za-z0-9._-]+/g, '_');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, `${base}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(dir, `${base}.junit.xml`), toJUnit([report]));
+  console.log(
+    `\n${formatSummary(report)}\n  reports: ${join(dir, `${base}.json`)}, ${join(dir, `${base}.junit.xml`)}`,
+  );
+  return report.ok ? 0 : 1;
+}
+
+/** 2 for a bad manifest, 3 when the suite could not run. */
+function exitCodeOf(error: unknown): number {
+  if (error instanceof ManifestError) {
+    console.error(error.message);
+    return 2;
+  }
+  if (error instanceof SuiteError) {
+    console.error(error.message);
     return 3;
   }
+  console.error(`sagemaker-conformance could not run: ${(error as Error).stack ?? error}`);
+  return 3;
 }
 
 /** A whole number from 1 to `max`, or an Error that says which option is wrong. */

@@ -44,18 +44,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
   const checks = options.checks ?? allChecks;
   assertSuiteInputs(manifest, options.manifestPath, dirname(manifestPath), checks);
   const docker = options.docker ?? connectEngine();
-  const info = await inspectImage(docker, options.image);
-  if (!info) {
-    throw new SuiteError(
-      `Image ${options.image} does not exist on this Docker engine. Build it first (npx nx run <template>:build) or pass the right --image.`,
-    );
-  }
-  const unknown = (options.only ?? []).filter((id) => !checks.some((c) => c.id === id));
-  if (unknown.length > 0) {
-    throw new SuiteError(
-      `Unknown check id(s): ${unknown.join(', ')}. Run with --list to see every id.`,
-    );
-  }
+  const info = await existingImage(docker, options.image);
+  assertKnownIds(options.only ?? [], checks);
   await sweepLeftovers(docker);
   const probes = new DockerProbes(
     docker,
@@ -75,32 +65,13 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
     probes,
     fuzz,
   };
-  const results = new Map<string, CheckResult>();
-  const record = (result: CheckResult) => {
-    results.set(result.id, result);
-    options.onResult?.(result);
-  };
+  let results: CheckResult[];
   try {
-    const inPhase = (phase: Phase) => checks.filter((c) => (c.phase ?? 'observe') === phase);
-    const runAll = (list: Check[]) =>
-      Promise.all(
-        list.map(async (check) => record(await runCheck(check, ctx, manifest, options.only))),
-      );
-    const runEach = async (list: Check[]) => {
-      for (const check of list) record(await runCheck(check, ctx, manifest, options.only));
-    };
-    await runAll(inPhase('observe'));
-    await runEach(inPhase('load'));
-    await runAll(inPhase('fuzz'));
-    await runAll(inPhase('disturb'));
-    await runEach(inPhase('consume'));
+    results = await runPhases(checks, ctx, options);
   } finally {
     await probes.dispose();
   }
-  const ordered = checks
-    .map((c) => results.get(c.id))
-    .filter((r): r is CheckResult => r !== undefined);
-  const summary = summarize(ordered);
+  const summary = summarize(results);
   return {
     suite: { name: 'sagemaker-conformance', version: SUITE_VERSION },
     name: options.name ?? options.image,
@@ -110,10 +81,57 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
     fuzz,
     startedAt,
     durationMs: Math.round(performance.now() - started),
-    results: ordered,
+    results,
     summary,
     ok: summary.mustFailed === 0,
   };
+}
+
+async function existingImage(docker: Docker, image: string): Promise<Docker.ImageInspectInfo> {
+  const info = await inspectImage(docker, image);
+  if (!info) {
+    throw new SuiteError(
+      `Image ${image} does not exist on this Docker engine. Build it first (npx nx run <template>:build) or pass the right --image.`,
+    );
+  }
+  return info;
+}
+
+function assertKnownIds(only: string[], checks: readonly Check[]): void {
+  const unknown = only.filter((id) => !checks.some((c) => c.id === id));
+  if (unknown.length > 0) {
+    throw new SuiteError(
+      `Unknown check id(s): ${unknown.join(', ')}. Run with --list to see every id.`,
+    );
+  }
+}
+
+/**
+ * Runs the checks phase by phase (see Check.phase): observe, fuzz and disturb concurrently within
+ * the phase; load and consume one at a time. Results come back in the order of `checks`.
+ */
+export async function runPhases(
+  checks: readonly Check[],
+  ctx: CheckContext,
+  options: Pick<SuiteOptions, 'only' | 'onResult'> = {},
+): Promise<CheckResult[]> {
+  const results = new Map<string, CheckResult>();
+  const run = async (check: Check) => {
+    const result = await runCheck(check, ctx, ctx.manifest, options.only);
+    results.set(result.id, result);
+    options.onResult?.(result);
+  };
+  const inPhase = (phase: Phase) => checks.filter((c) => (c.phase ?? 'observe') === phase);
+  const runAll = (phase: Phase) => Promise.all(inPhase(phase).map(run));
+  const runEach = async (phase: Phase) => {
+    for (const check of inPhase(phase)) await run(check);
+  };
+  await runAll('observe');
+  await runEach('load');
+  await runAll('fuzz');
+  await runAll('disturb');
+  await runEach('consume');
+  return checks.map((c) => results.get(c.id)).filter((r): r is CheckResult => r !== undefined);
 }
 
 /** Runs one check, turning "not applicable", "skipped by manifest" and blocked probes into skips. */

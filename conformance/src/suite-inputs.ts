@@ -16,6 +16,15 @@ export function suiteInputProblems(
   checks: readonly Check[],
 ): string[] {
   const at = (path: string) => (isAbsolute(path) ? path : resolve(manifestDir, path));
+  return [
+    ...idProblems(manifest, checks),
+    ...regexProblems(manifest),
+    ...pathProblems(manifest, at),
+  ];
+}
+
+/** `skip` and `robustness.accept` ids that name no check or case. */
+function idProblems(manifest: TemplateManifest, checks: readonly Check[]): string[] {
   const problems: string[] = [];
   const ids = checks.map((c) => c.id);
   for (const id of Object.keys(manifest.conformance.skip)) {
@@ -30,8 +39,13 @@ export function suiteInputProblems(
         `conformance.robustness.accept."${id}": no garbage case has this id${nearest(id, ROBUSTNESS_CASE_IDS)}. Run \`npx sagemaker-conformance --list-cases\` for every id.`,
       );
   }
-  const training = manifest.conformance.training;
-  training?.metrics.forEach((metric, i) => {
+  return problems;
+}
+
+/** Metric and GPU regexes that do not compile or capture nothing. */
+function regexProblems(manifest: TemplateManifest): string[] {
+  const problems: string[] = [];
+  manifest.conformance.training?.metrics.forEach((metric, i) => {
     const problem = regexProblem(metric.regex);
     if (problem)
       problems.push(`conformance.training.metrics[${i}].regex (${metric.name}): ${problem}`);
@@ -39,7 +53,13 @@ export function suiteInputProblems(
   const gpuRegex = manifest.conformance.gpu?.reportRegex;
   if (gpuRegex && regexProblem(gpuRegex))
     problems.push(`conformance.gpu.reportRegex: ${regexProblem(gpuRegex)}`);
-  for (const [name, channel] of Object.entries(training?.channels ?? {})) {
+  return problems;
+}
+
+/** Channels, bodies, the serving model and the hyperparameter schema that are not there. */
+function pathProblems(manifest: TemplateManifest, at: (path: string) => string): string[] {
+  const problems: string[] = [];
+  for (const [name, channel] of Object.entries(manifest.conformance.training?.channels ?? {})) {
     if (!existsSync(at(channel.source)))
       problems.push(
         `conformance.training.channels.${name}.source: ${at(channel.source)} does not exist. Point it at a file or folder of sample data, relative to template.json.`,

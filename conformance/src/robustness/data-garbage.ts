@@ -57,6 +57,15 @@ function writer(root: string, files: string[], target: string, content: Buffer) 
   };
 }
 
+/** The first CSV file of a channel (else its first file), as lines, with the channel's files. */
+interface SampleFile {
+  channel: string;
+  root: string;
+  files: string[];
+  csv: string;
+  lines: string[];
+}
+
 /** The cases of one channel: line damage in its first CSV file, plus whole-file cases. */
 export async function dataCases(
   channel: string,
@@ -66,91 +75,94 @@ export async function dataCases(
   const { root, files } = await channelFiles(source);
   const csv = files.find((f) => f.toLowerCase().endsWith('.csv')) ?? files[0];
   if (!csv) return [];
-  const original = await readFile(join(root, csv), 'utf8');
-  const lines = original.split('\n');
-  const isData = (i: number) => numericCells(lines[i] ?? '').length > 0;
-  const hasHeader = lines.length > 1 && !isData(0) && isData(1);
-  const dataLines = lines.flatMap((_, i) => (isData(i) ? [i] : []));
+  const lines = (await readFile(join(root, csv), 'utf8')).split('\n');
+  const sample = { channel, root, files, csv, lines };
+  return [...wholeFileCases(sample), ...lineCases(sample, random)];
+}
+
+const isData = (line: string | undefined) => numericCells(line ?? '').length > 0;
+const hasHeader = (lines: string[]) => lines.length > 1 && !isData(lines[0]) && isData(lines[1]);
+
+/** The file empty, or holding only its header: the channel has no rows to train on. */
+function wholeFileCases({ channel, csv, lines }: SampleFile): DataCase[] {
   const alone = (content: string) => async (into: string) => {
     await mkdir(dirname(join(into, csv)), { recursive: true });
     await writeFile(join(into, csv), content);
   };
-  const cases: DataCase[] = [
-    {
-      kind: 'empty-file',
-      channel,
-      file: csv,
-      what: `${channel}/${csv} empty (its only file)`,
-      write: alone(''),
-    },
+  const whole = (kind: string, what: string, content: string): DataCase => ({
+    kind,
+    channel,
+    file: csv,
+    what: `${channel}/${csv} ${what}`,
+    write: alone(content),
+  });
+  return [
+    whole('empty-file', 'empty (its only file)', ''),
+    ...(hasHeader(lines) ? [whole('header-only', 'holding only its header', `${lines[0]}\n`)] : []),
   ];
-  if (hasHeader)
-    cases.push({
-      kind: 'header-only',
-      channel,
-      file: csv,
-      what: `${channel}/${csv} holding only its header`,
-      write: alone(`${lines[0]}\n`),
-    });
-  if (dataLines.length === 0) return cases;
-  const changed = (kind: string, at: number, line: string, what: string, content = lines) => {
-    const next = content.map((l, i) => (i === at ? line : l));
-    const write = writer(root, files, csv, toWire(next.join('\n')));
-    return {
-      kind,
-      channel,
-      file: csv,
-      line: at + 1,
-      what: `${channel}/${csv} line ${at + 1}: ${what}`,
-      write,
-    };
-  };
-  const cell = (line: string, token: (old: string) => string) => {
-    const cells = line.split(',');
+}
+
+/** One data line damaged, a kind at a time; `random` is drawn in a fixed order, so a seed replays. */
+function lineCases(sample: SampleFile, random: Random): DataCase[] {
+  const { lines } = sample;
+  const dataLines = lines.flatMap((l, i) => (isData(l) ? [i] : []));
+  if (dataLines.length === 0) return [];
+  const cell = (line: string, token: string) => {
     const at = random.pick(numericCells(line));
-    return cells.map((c, i) => (i === at ? token(c) : c)).join(',');
+    return line
+      .split(',')
+      .map((c, i) => (i === at ? token : c))
+      .join(',');
   };
-  const line = random.pick(dataLines);
+  const at = random.pick(dataLines);
+  const line = lines[at]!;
   const nonFinite = random.pick(['nan', 'NaN', 'inf', '-inf', 'Infinity']);
   const overflow = random.pick(['1e39', '-3.5e38']);
-  cases.push(
-    changed(
-      'non-finite',
-      line,
-      cell(lines[line]!, () => nonFinite),
-      `${nonFinite} in place of a number`,
-    ),
-    changed(
-      'float32-overflow',
-      line,
-      cell(lines[line]!, () => overflow),
-      `${overflow}, beyond float32`,
-    ),
-    changed('non-utf8', line, withBadBytes(lines[line]!, random), 'bytes that are not UTF-8'),
-  );
-  if (lines[line]!.split(',').length > 1)
+  const cases = [
+    changed(sample, 'non-finite', at, cell(line, nonFinite), `${nonFinite} in place of a number`),
+    changed(sample, 'float32-overflow', at, cell(line, overflow), `${overflow}, beyond float32`),
+    changed(sample, 'non-utf8', at, withBadBytes(line, random), 'bytes that are not UTF-8'),
+  ];
+  if (line.split(',').length > 1)
     cases.push(
       changed(
+        sample,
         'column-count',
-        line,
-        lines[line]!.split(',').slice(0, -1).join(','),
+        at,
+        line.split(',').slice(0, -1).join(','),
         'one column fewer',
       ),
     );
   // Without a header, a damaged first row must not pass for one.
-  const headerless = hasHeader ? lines.slice(1) : lines;
-  const first = headerless.findIndex((l) => numericCells(l).length > 0);
-  if (first >= 0)
+  const headerless = hasHeader(lines) ? lines.slice(1) : lines;
+  const first = headerless.findIndex((l) => isData(l));
+  if (first >= 0) {
+    const damaged = cell(headerless[first]!, 'nan');
+    const what = 'nan in the first row, no header';
     cases.push(
-      changed(
-        'damaged-first-row',
-        first,
-        cell(headerless[first]!, () => 'nan'),
-        'nan in the first row, no header',
-        headerless,
-      ),
+      changed({ ...sample, lines: headerless }, 'damaged-first-row', first, damaged, what),
     );
+  }
   return cases;
+}
+
+/** The channel with line `at` (0-based) of its sample file replaced by `line`. */
+function changed(
+  { channel, root, files, csv, lines }: SampleFile,
+  kind: string,
+  at: number,
+  line: string,
+  what: string,
+): DataCase {
+  const content = toWire(lines.map((l, i) => (i === at ? line : l)).join('\n'));
+  return {
+    kind,
+    channel,
+    file: csv,
+    line: at + 1,
+    what: `${channel}/${csv} line ${at + 1}: ${what}`,
+    write: writer(root, files, csv, content),
+  };
 }
 
 /** The line with bytes that are not UTF-8 appended to one of its cells (a label, often). */
