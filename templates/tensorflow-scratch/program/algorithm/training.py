@@ -5,11 +5,14 @@ import signal
 import sys
 import time
 import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
 
 import numpy as np
 
 from . import sagemaker
-from .data import class_names, encode_labels, read_channel
+from .data import Table, class_names, encode_labels, read_channel
 from .hyperparameters import decode, load_schema
 from .numbers import FLOAT32_MAX
 from .sagemaker import UserError
@@ -79,55 +82,48 @@ def channels_config() -> dict:
     return config
 
 
+@dataclass
+class TrainingInput:
+    """Everything read and checked before TensorFlow is imported."""
+
+    hp: dict
+    train: Table
+    classes: list
+    y_train: np.ndarray
+    validation: Optional[Table] = None  # None without a "validation" channel
+    y_validation: Optional[np.ndarray] = None
+
+    @property
+    def n_features(self) -> int:
+        return int(self.train.features.shape[1])
+
+    @property
+    def validation_data(self):
+        """fit()'s validation_data: (features, encoded labels), or None without the channel."""
+        return (self.validation.features, self.y_validation) if self.validation else None
+
+
+@dataclass
+class Training:
+    """The model being trained (built fresh or resumed) and the callbacks that follow its fit."""
+
+    model: object  # keras.Model
+    initial_epoch: int
+    log: object  # EpochLog: the epoch lines, the final metrics and their history
+    checkpoints: object  # Checkpoints, or None when the job has no checkpoint folder
+    callbacks: list
+
+
 def run(stop: StopRequest) -> int:
+    """One training job. The order matters: the input is checked before TensorFlow is imported (so
+    garbage fails in a second, not after the import), only the leader trains, and stop requests are
+    deferred around the fit and the export (see StopRequest)."""
     started = time.monotonic()
-    # A failure file left by an earlier run in the same tree (local reruns) would contradict this one.
-    try:
-        (sagemaker.output_dir() / "failure").unlink(missing_ok=True)
-    except OSError:
-        pass
+    remove_earlier_failure()
     me = sagemaker.identity()
     print(f"host={me.current_host} hosts={','.join(me.hosts)} leader={str(me.leader).lower()}", flush=True)
-    hp = decode(sagemaker.read_config("hyperparameters.json", {}), load_schema())
-    print("hyperparameters " + json.dumps(hp, sort_keys=True), flush=True)
-
-    config = channels_config()
-    train = read_channel(sagemaker.data_dir() / "train", "train")
-    classes = class_names(train.labels, train.first_seen)
-    if len(classes) < 2:
-        raise UserError(
-            f"The train channel has one class only ({classes[0]!r}, first at {train.first_seen[classes[0]]}); "
-            "a classifier needs rows of two or more classes."
-        )
-    y_train = encode_labels(train.labels, classes, "train", train.first_seen)
-    validation = None
-    if "validation" in config:
-        validation = read_channel(sagemaker.data_dir() / "validation", "validation")
-        if validation.features.shape[1] != train.features.shape[1]:
-            raise UserError(
-                f"{validation.where(0)}: {validation.features.shape[1]} features after the label, the train channel "
-                f"has {train.features.shape[1]} ({train.where(0)}). Give both channels the same columns."
-            )
-        validation_data = (
-            validation.features,
-            encode_labels(validation.labels, classes, "validation", validation.first_seen),
-        )
-    check_scale(train, validation)
-    print(
-        f"data: train_rows={len(y_train)} validation_rows={len(validation.labels) if validation else 0} "
-        f"features={train.features.shape[1]} classes={len(classes)}",
-        flush=True,
-    )
-
-    # TensorFlow loads in seconds: only after the input has been checked, so mistakes fail fast.
-    import tensorflow as tf
-
-    from . import devices
-    from .model import (
-        CheckpointStore, Checkpoints, Diverged, EpochLog, Interrupted, StopOnDivergence, StopOnRequest, build, export,
-    )
-
-    print(devices.report(tf), flush=True)
+    job = read_input()
+    tf = import_tensorflow()
     if not me.leader:
         print(
             f"{me.current_host} is not the first host ({sorted(me.hosts)[0]}): this algorithm trains on one "
@@ -135,84 +131,198 @@ def run(stop: StopRequest) -> int:
             flush=True,
         )
         return 0
-
-    n_features = int(train.features.shape[1])
-    fits = {"features": n_features, "classes": classes, "hidden_units": hp["hidden_units"]}
-    store = None
-    resumed = None
-    if sagemaker.checkpoint_dir().is_dir():
-        store = CheckpointStore(sagemaker.checkpoint_dir())
-        resumed = store.load(fits, hp)
-    model, initial_epoch = resumed or (build(n_features, len(classes), hp, train.features), 0)
-
-    log = EpochLog(hp["epochs"])
-    stopper = StopOnRequest(stop.requested)
-    callbacks = [log, stopper, StopOnDivergence()]
-    checkpoints = None
-    if store:
-        checkpoints = Checkpoints(store, CHECKPOINT_INTERVAL_SECONDS, fits)
-        checkpoints.completed_epochs = initial_epoch
-        callbacks.append(checkpoints)
-    fit_started = time.monotonic()
-    stop.deferred = True
-    try:
-        if initial_epoch < hp["epochs"] and not stop.requested():
-            model.fit(
-                train.features,
-                y_train,
-                batch_size=hp["batch_size"],
-                epochs=hp["epochs"],
-                initial_epoch=initial_epoch,
-                validation_data=validation_data if validation else None,
-                shuffle=True,
-                verbose=0,
-                callbacks=callbacks,
-            )
-    except Interrupted:
-        pass
-    except Diverged as diverged:
-        raise UserError(divergence_message(diverged, hp, train)) from None
-    finally:
-        stop.deferred = False
-    if stop.requested():
-        if checkpoints:
-            checkpoints.save()
-        raise Stopped(stop.signal_name)
-    fit_seconds = time.monotonic() - fit_started
-
-    final = {k: v for k, v in log.last.items() if k != "epoch"}
-    metadata = {
-        "classes": classes,
-        "features": n_features,
-        "feature_names": train.feature_names,
-        "hyperparameters": hp,
-        "final_metrics": final,
-        "tensorflow": tf.__version__,
-        "signature": {
-            "name": "serving_default",
-            "inputs": {"features": f"float32 [batch, {n_features}]"},
-            "outputs": {"probabilities": f"float32 [batch, {len(classes)}]", "label": "string [batch]"},
-        },
-    }
-    stop.deferred = True
-    try:
-        target = export(model, classes, sagemaker.model_dir(), metadata)
-        if store:
-            checkpoints.save()
-        output = sagemaker.output_dir() / "data"
-        output.mkdir(parents=True, exist_ok=True)
-        (output / "metrics.json").write_text(
-            json.dumps({"final": final, "history": log.history}, indent=2) + "\n", encoding="utf-8"
-        )
-    finally:
-        stop.deferred = False
-    if stop.requested():
-        print(f"{stop.signal_name} arrived while saving; the model is complete", flush=True)
+    training = start_training(job, stop)
+    fit_seconds = fit(job, training, stop)
+    target = save_model(job, training, stop, tf.__version__)
     print(
         f"model saved: {target} fit_seconds={fit_seconds:.1f} total_seconds={time.monotonic() - started:.1f}",
         flush=True,
     )
     return 0
+
+
+def remove_earlier_failure() -> None:
+    """A failure file left by an earlier run in the same tree (local reruns) would contradict this one."""
+    try:
+        (sagemaker.output_dir() / "failure").unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+# ---- Before TensorFlow: the input -----------------------------------------------------------------
+
+
+def read_input() -> TrainingInput:
+    """Hyperparameters, channels and data, each checked (scale included) and logged."""
+    hp = decode(sagemaker.read_config("hyperparameters.json", {}), load_schema())
+    print("hyperparameters " + json.dumps(hp, sort_keys=True), flush=True)
+    config = channels_config()
+    train = read_channel(sagemaker.data_dir() / "train", "train")
+    classes = train_classes(train)
+    y_train = encode_labels(train.labels, classes, "train", train.first_seen)
+    validation, y_validation = read_validation(config, train, classes)
+    check_scale(train, validation)
+    print(
+        f"data: train_rows={len(y_train)} validation_rows={len(validation.labels) if validation else 0} "
+        f"features={train.features.shape[1]} classes={len(classes)}",
+        flush=True,
+    )
+    return TrainingInput(hp, train, classes, y_train, validation, y_validation)
+
+
+def train_classes(train: Table) -> list:
+    """The class names in the train channel, refusing data a classifier cannot learn from."""
+    classes = class_names(train.labels, train.first_seen)
+    if len(classes) < 2:
+        raise UserError(
+            f"The train channel has one class only ({classes[0]!r}, first at {train.first_seen[classes[0]]}); "
+            "a classifier needs rows of two or more classes."
+        )
+    return classes
+
+
+def read_validation(config: dict, train: Table, classes: list):
+    """(table, encoded labels) of the validation channel, or (None, None) without one. Its columns
+    must match the train channel's, and its labels must be classes the train channel has."""
+    if "validation" not in config:
+        return None, None
+    validation = read_channel(sagemaker.data_dir() / "validation", "validation")
+    if validation.features.shape[1] != train.features.shape[1]:
+        raise UserError(
+            f"{validation.where(0)}: {validation.features.shape[1]} features after the label, the train channel "
+            f"has {train.features.shape[1]} ({train.where(0)}). Give both channels the same columns."
+        )
+    return validation, encode_labels(validation.labels, classes, "validation", validation.first_seen)
+
+
+# ---- With TensorFlow: build or resume, fit, export ------------------------------------------------
+
+
+def import_tensorflow():
+    """TensorFlow and the Keras model code (seconds to load), then a log line of the devices it sees.
+
+    Only called once the input has been checked, so mistakes fail fast. The steps after this one
+    import from .model again: by then that costs nothing."""
+    import tensorflow as tf
+
+    from . import devices
+    from . import model  # noqa: F401 - loads Keras here, with TensorFlow
+
+    print(devices.report(tf), flush=True)
+    return tf
+
+
+def checkpoint_identity(job: TrainingInput) -> dict:
+    """What a checkpoint must have been made for to be resumed by this job."""
+    return {"features": job.n_features, "classes": job.classes, "hidden_units": job.hp["hidden_units"]}
+
+
+def start_training(job: TrainingInput, stop: StopRequest) -> Training:
+    """The model, resumed from /opt/ml/checkpoints when a checkpoint there fits this job, else
+    built fresh; plus the callbacks: epoch log, stop request, divergence, and periodic checkpoints
+    when the job has a checkpoint folder."""
+    from .model import CheckpointStore, Checkpoints, EpochLog, StopOnDivergence, StopOnRequest, build
+
+    fits = checkpoint_identity(job)
+    store = None
+    resumed = None
+    if sagemaker.checkpoint_dir().is_dir():
+        store = CheckpointStore(sagemaker.checkpoint_dir())
+        resumed = store.load(fits, job.hp)
+    model, initial_epoch = resumed or (build(job.n_features, len(job.classes), job.hp, job.train.features), 0)
+
+    log = EpochLog(job.hp["epochs"])
+    callbacks = [log, StopOnRequest(stop.requested), StopOnDivergence()]
+    checkpoints = None
+    if store:
+        checkpoints = Checkpoints(store, CHECKPOINT_INTERVAL_SECONDS, fits)
+        checkpoints.completed_epochs = initial_epoch
+        callbacks.append(checkpoints)
+    return Training(model, initial_epoch, log, checkpoints, callbacks)
+
+
+def fit(job: TrainingInput, training: Training, stop: StopRequest) -> float:
+    """Trains the remaining epochs and returns the seconds it took.
+
+    A stop request during fit() only ends it after the current batch (Interrupted); then the
+    progress is checkpointed and Stopped raised. A NaN or infinite loss is the data's or the
+    learning rate's fault, so it becomes a UserError saying which."""
+    from .model import Diverged, Interrupted
+
+    hp = job.hp
+    fit_started = time.monotonic()
+    stop.deferred = True
+    try:
+        if training.initial_epoch < hp["epochs"] and not stop.requested():
+            training.model.fit(
+                job.train.features,
+                job.y_train,
+                batch_size=hp["batch_size"],
+                epochs=hp["epochs"],
+                initial_epoch=training.initial_epoch,
+                validation_data=job.validation_data,
+                shuffle=True,
+                verbose=0,
+                callbacks=training.callbacks,
+            )
+    except Interrupted:
+        pass
+    except Diverged as diverged:
+        raise UserError(divergence_message(diverged, hp, job.train)) from None
+    finally:
+        stop.deferred = False
+    if stop.requested():
+        if training.checkpoints:
+            training.checkpoints.save()
+        raise Stopped(stop.signal_name)
+    return time.monotonic() - fit_started
+
+
+def model_metadata(job: TrainingInput, final: dict, tensorflow_version: str) -> dict:
+    """metadata.json beside the SavedModel: what the model expects and answers, and how it was made."""
+    return {
+        "classes": job.classes,
+        "features": job.n_features,
+        "feature_names": job.train.feature_names,
+        "hyperparameters": job.hp,
+        "final_metrics": final,
+        "tensorflow": tensorflow_version,
+        "signature": {
+            "name": "serving_default",
+            "inputs": {"features": f"float32 [batch, {job.n_features}]"},
+            "outputs": {"probabilities": f"float32 [batch, {len(job.classes)}]", "label": "string [batch]"},
+        },
+    }
+
+
+def save_model(job: TrainingInput, training: Training, stop: StopRequest, tensorflow_version: str) -> Path:
+    """Exports the SavedModel, a last checkpoint and metrics.json; returns the model's folder.
+
+    A stop request is deferred until all of it is written: half a model would be worse than none."""
+    from .model import export
+
+    final = {k: v for k, v in training.log.last.items() if k != "epoch"}
+    metadata = model_metadata(job, final, tensorflow_version)
+    stop.deferred = True
+    try:
+        target = export(training.model, job.classes, sagemaker.model_dir(), metadata)
+        if training.checkpoints:
+            training.checkpoints.save()
+        write_metrics(final, training.log.history)
+    finally:
+        stop.deferred = False
+    if stop.requested():
+        print(f"{stop.signal_name} arrived while saving; the model is complete", flush=True)
+    return target
+
+
+def write_metrics(final: dict, history: list) -> None:
+    """/opt/ml/output/data/metrics.json: the final metrics and the logged epochs."""
+    output = sagemaker.output_dir() / "data"
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "metrics.json").write_text(
+        json.dumps({"final": final, "history": history}, indent=2) + "\n", encoding="utf-8"
+    )
 
 
 def check_scale(train, validation=None) -> None:
