@@ -368,8 +368,32 @@ def evaluate(model, x, y) -> tuple[float, float]:
     return loss, accuracy
 
 
-def train(args: argparse.Namespace) -> None:
-    started = time.time()
+@dataclass
+class TrainingData:
+    """The channels' rows once every check passed; no torch needed yet."""
+
+    train: Channel
+    classes: list  # the species, sorted: the model's output order
+    labels: list  # the class index of every train row
+    validation: Channel | None = None  # None without a validation channel
+    validation_labels: list | None = None
+
+
+@dataclass
+class Tensors:
+    """The data on the training device, standardized with the train channel's statistics."""
+
+    device: torch.device
+    x: torch.Tensor
+    y: torch.Tensor
+    validation: tuple | None  # (x, y), or None without a validation channel
+    mean: torch.Tensor  # float64, per feature: saved with the model, serving standardizes the same
+    std: torch.Tensor
+
+
+def read_training_data(args: argparse.Namespace) -> TrainingData:
+    """Reads and checks the train and (when given) validation channels: at least two species in
+    train, and no validation species that train lacks."""
     data = read_channel(args.train, "train")
     classes = sorted(set(data.labels))
     if len(classes) < 2:
@@ -377,56 +401,90 @@ def train(args: argparse.Namespace) -> None:
             f"the train channel ({', '.join(data.files)}) holds one species only "
             f"({show(classes[0])}): a classifier needs at least 2. Add rows of the other species."
         )
-    labels = label_indices(data, classes)
-    v_data = v_labels = None
+    checked = TrainingData(data, classes, label_indices(data, classes))
     if args.validation and os.path.isdir(args.validation):
-        v_data = read_channel(args.validation, "validation")
-        v_labels = label_indices(v_data, classes)
-    import_torch()  # every input is checked: only now pay for the import
-    torch.manual_seed(args.seed)
-    device = pick_device(args.num_gpus)
-    features = torch.tensor(data.features, dtype=torch.float64)
-    y = torch.tensor(labels).to(device)
+        checked.validation = read_channel(args.validation, "validation")
+        checked.validation_labels = label_indices(checked.validation, classes)
+    return checked
+
+
+def to_tensors(data: TrainingData, device: torch.device) -> Tensors:
+    """Standardizes both channels with the train channel's mean and standard deviation."""
+    features = torch.tensor(data.train.features, dtype=torch.float64)
+    y = torch.tensor(data.labels).to(device)
     # Statistics in float64: float32 sums of values near 3e38 would overflow to inf.
     mean, std = features.mean(dim=0), features.std(dim=0).clamp(min=1e-6)
     x = ((features - mean) / std).float().to(device)
     validation = None
-    if v_data is not None:
-        v_features = torch.tensor(v_data.features, dtype=torch.float64)
-        validation = (((v_features - mean) / std).float().to(device), torch.tensor(v_labels).to(device))
+    if data.validation is not None:
+        v_features = torch.tensor(data.validation.features, dtype=torch.float64)
+        validation = (
+            ((v_features - mean) / std).float().to(device),
+            torch.tensor(data.validation_labels).to(device),
+        )
+    return Tensors(device, x, y, validation, mean, std)
 
-    model = build(args.hidden_units, len(classes)).to(device)
+
+def train_epoch(model, optimizer, tensors: Tensors, batch_size: int) -> None:
+    """One pass over the train rows in a fresh random order, a gradient step per batch."""
+    x, y = tensors.x, tensors.y
+    order = torch.randperm(len(x), device=tensors.device)
+    for start in range(0, len(x), batch_size):
+        batch = order[start : start + batch_size]
+        optimizer.zero_grad()
+        nn.functional.cross_entropy(model(x[batch]), y[batch]).backward()
+        optimizer.step()
+
+
+def epoch_metrics(model, tensors: Tensors, epoch: int, learning_rate: float) -> str:
+    """The epoch's log line (the metric definitions' regexes read it); InputError once the loss
+    is not finite, because a NaN model must not be saved as a success."""
+    loss, accuracy = evaluate(model, tensors.x, tensors.y)
+    if not math.isfinite(loss):
+        raise InputError(
+            f"training diverged at epoch {epoch}: train_loss is {loss}. Lower learning_rate "
+            f"(now {learning_rate})."
+        )
+    line = f"epoch={epoch} train_loss={loss:.4f} train_accuracy={accuracy:.4f}"
+    if tensors.validation:
+        v_loss, v_accuracy = evaluate(model, *tensors.validation)
+        line += f" validation_loss={v_loss:.4f} validation_accuracy={v_accuracy:.4f}"
+    return line
+
+
+def fit(model, tensors: Tensors, args: argparse.Namespace) -> None:
+    """Adam over args.epochs epochs, a metrics line after each."""
     optimizer = torch.optim.Adam(model.parameters(), lr=args.learning_rate)
     for epoch in range(1, args.epochs + 1):
-        order = torch.randperm(len(x), device=device)
-        for start in range(0, len(x), args.batch_size):
-            batch = order[start : start + args.batch_size]
-            optimizer.zero_grad()
-            nn.functional.cross_entropy(model(x[batch]), y[batch]).backward()
-            optimizer.step()
-        loss, accuracy = evaluate(model, x, y)
-        if not math.isfinite(loss):  # a NaN model must not be saved as a success
-            raise InputError(
-                f"training diverged at epoch {epoch}: train_loss is {loss}. Lower learning_rate "
-                f"(now {args.learning_rate})."
-            )
-        line = f"epoch={epoch} train_loss={loss:.4f} train_accuracy={accuracy:.4f}"
-        if validation:
-            v_loss, v_accuracy = evaluate(model, *validation)
-            line += f" validation_loss={v_loss:.4f} validation_accuracy={v_accuracy:.4f}"
-        print(line, flush=True)
+        train_epoch(model, optimizer, tensors, args.batch_size)
+        print(epoch_metrics(model, tensors, epoch, args.learning_rate), flush=True)
 
+
+def save_model(model, data: TrainingData, tensors: Tensors, args: argparse.Namespace) -> None:
+    """model.pth: the weights (on the CPU, so any host loads them) and what serving needs besides."""
     os.makedirs(args.model_dir, exist_ok=True)
     torch.save(
         {
             "state_dict": {k: v.cpu() for k, v in model.state_dict().items()},
-            "classes": classes,
+            "classes": data.classes,
             "hidden_units": args.hidden_units,
-            "mean": mean.tolist(),
-            "std": std.tolist(),
+            "mean": tensors.mean.tolist(),
+            "std": tensors.std.tolist(),
         },
         os.path.join(args.model_dir, MODEL_FILE),
     )
+
+
+def train(args: argparse.Namespace) -> None:
+    """Checks all input, then imports torch, trains and writes model.pth into args.model_dir."""
+    started = time.time()
+    data = read_training_data(args)
+    import_torch()  # every input is checked: only now pay for the import
+    torch.manual_seed(args.seed)  # before build(): same seed, same weights and batch order
+    tensors = to_tensors(data, pick_device(args.num_gpus))
+    model = build(args.hidden_units, len(data.classes)).to(tensors.device)
+    fit(model, tensors, args)
+    save_model(model, data, tensors, args)
     print(f"saved {MODEL_FILE} to {args.model_dir} after {time.time() - started:.2f} s", flush=True)
 
 
