@@ -17,6 +17,7 @@ import {
   OptMlTree,
   startContainer,
   type RunningContainer,
+  forHttp,
 } from '@sagemaker-templates/engine';
 import { buildTemplate } from '../nx-plugin/src/build-template.ts';
 import { formatLoad, load, type LoadOptions, type LoadResult } from './load.ts';
@@ -136,7 +137,7 @@ function serve(workers: number): Promise<RunningContainer> {
 /** Milliseconds from the container's start to the first 200 on /ping. */
 async function firstPing(server: RunningContainer): Promise<number> {
   const started = performance.now();
-  await server.waitForHttp('/ping', { timeoutMs: 120_000 });
+  await server.waitFor(forHttp('/ping', { required: true }), 120_000);
   return performance.now() - started;
 }
 

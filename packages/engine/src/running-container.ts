@@ -1,10 +1,9 @@
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ContainerExitedError } from './container-exited-error.ts';
 import { hasEngineStatus } from './engine-status.ts';
-import { describeProbeError, httpProbe, type ProbeResponse } from './http-probe.ts';
+import type { WaitStrategy } from './wait-strategy.ts';
 import { demuxLogs, lastLines, LogDemuxer, quoteLines } from './log-demux.ts';
 
 /** How a wait for a container's exit ended. */
@@ -14,29 +13,6 @@ export interface ExitResult {
   timedOut: boolean;
   /** Milliseconds from the container's start to its exit (or to the timeout). */
   durationMs: number;
-}
-
-/** The first answer with the wanted status. */
-export interface HttpReady extends ProbeResponse {
-  attempts: number;
-  /** Milliseconds spent in this wait. */
-  elapsedMs: number;
-  /** Milliseconds since the container was started. */
-  sinceStartMs: number;
-}
-
-/** Options of {@link RunningContainer.waitForHttp}. */
-export interface WaitForHttpOptions {
-  /** Status to wait for; default 200. */
-  status?: number;
-  /** Overall budget; default 60 000 ms. */
-  timeoutMs?: number;
-  /** Budget of each request; default 2 000 ms (the /ping timeout of the contract). */
-  requestTimeoutMs?: number;
-  /** Pause between attempts; default 100 ms. */
-  intervalMs?: number;
-  method?: string;
-  body?: string;
 }
 
 const LOG_LINES_IN_ERRORS = 30;
@@ -121,59 +97,9 @@ export class RunningContainer implements AsyncDisposable {
     }
   }
 
-  /** Polls `path` until it answers `status`; fails early, with the last log lines, when the container exits. */
-  async waitForHttp(path = '/', options: WaitForHttpOptions = {}): Promise<HttpReady> {
-    const {
-      status = 200,
-      timeoutMs = 60_000,
-      requestTimeoutMs = 2_000,
-      intervalMs = 100,
-      method = 'GET',
-      body,
-    } = options;
-    const waitingFor = `while waiting for ${method} ${path} to answer ${status}`;
-    // A container that exits at once may be gone before the engine reports its host port.
-    if (this.hostPort === undefined && this.containerPort !== undefined) {
-      await this.assertRunning(waitingFor);
-    }
-    const url = this.url(path);
-    const started = performance.now();
-    const deadline = started + timeoutMs;
-    let attempts = 0;
-    let last = 'no attempt';
-    for (;;) {
-      attempts += 1;
-      const budget = Math.max(1, Math.min(requestTimeoutMs, deadline - performance.now()));
-      try {
-        const response = await httpProbe(url, {
-          method,
-          timeoutMs: budget,
-          ...(body === undefined ? {} : { body }),
-        });
-        if (response.status === status) {
-          const now = performance.now();
-          return {
-            ...response,
-            attempts,
-            elapsedMs: Math.round(now - started),
-            sinceStartMs: Math.round(now - this.startedAt),
-          };
-        }
-        last = `answered ${response.status}`;
-      } catch (error) {
-        // A request cut short by the overall deadline says nothing new about the server.
-        if (budget >= requestTimeoutMs || attempts === 1) last = describeProbeError(error);
-      }
-      await this.assertRunning(`${waitingFor} (last attempt: ${last})`);
-      const remaining = deadline - performance.now();
-      if (remaining > 0) await sleep(Math.min(intervalMs, remaining));
-      if (performance.now() >= deadline) {
-        throw new Error(
-          `${method} ${path} on ${this.describe()} did not answer ${status} within ${timeoutMs} ms ` +
-            `(${attempts} attempts, last: ${last}). Last log lines:\n${quoteLines(await this.lastLogLines())}`,
-        );
-      }
-    }
+  /** Waits as `strategy` says (forHttp, forLog, forExit), for at most `timeoutMs`. */
+  waitFor<T>(strategy: WaitStrategy<T>, timeoutMs = 60_000): Promise<T> {
+    return strategy.wait(this, performance.now() + timeoutMs);
   }
 
   /** Waits until the logs match `pattern`; fails when the container exits first or the time runs out. */

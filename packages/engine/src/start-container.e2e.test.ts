@@ -7,6 +7,7 @@ import { gpuDeviceRequests, hostGpuCount } from './host-gpu-count.ts';
 import { MANAGED_LABEL, OWNER_LABEL, ownerId, SESSION_LABEL, sessionId } from './labels.ts';
 import { OptMlTree } from './opt-ml-tree.ts';
 import { startContainer } from './start-container.ts';
+import { forHttp } from './wait-strategy.ts';
 import { buildTinyAlgorithm, fixturesDir } from './test-support/build-tiny-algorithm.ts';
 import {
   openEngineTestSession,
@@ -81,15 +82,15 @@ describe('serving', () => {
     });
     expect(container.hostPort).toBeGreaterThan(0);
     expect(container.url('/ping')).toBe(`http://127.0.0.1:${container.hostPort}/ping`);
-    const ready = await container.waitForHttp('/ping', { timeoutMs: 30_000 });
-    expect(ready).toMatchObject({ status: 200, body: 'pong' });
+    const ready = await container.waitFor(forHttp('/ping', { required: true }), 30_000);
+    expect(ready.answer).toMatchObject({ status: 200, body: 'pong' });
     expect(ready.attempts).toBeGreaterThan(1);
+    expect(ready.readyAfterMs).toBeGreaterThan(400);
     console.info(
-      `[engine] container start to first 200 on /ping: ${ready.sinceStartMs} ms (server sleeps 500 ms before listening)`,
+      `[engine] container start to first 200 on /ping: ${ready.readyAfterMs} ms (server sleeps 500 ms before listening)`,
     );
-    expect(
-      await container.waitForHttp('/missing', { status: 404, timeoutMs: 5_000 }),
-    ).toMatchObject({ status: 404 });
+    const missing = forHttp('/missing', { until: (a) => a.status === 404 });
+    expect((await container.waitFor(missing, 5_000)).answer).toMatchObject({ status: 404 });
     expect((await container.waitForLog(/listening on (\d+)/, 5_000))[1]).toBe('8080');
 
     const info = await container.inspect();
@@ -112,7 +113,7 @@ describe('serving', () => {
     });
     const started = performance.now();
     const error = await container
-      .waitForHttp('/ping', { timeoutMs: 60_000 })
+      .waitFor(forHttp('/ping', { required: true }), 60_000)
       .catch((e: unknown) => e);
     expect(performance.now() - started).toBeLessThan(15_000);
     expect(error).toBeInstanceOf(ContainerExitedError);
@@ -134,9 +135,12 @@ describe('serving', () => {
       cmd: ['serve'],
       publishPort: true,
     });
-    await expect(container.waitForHttp('/missing', { timeoutMs: 1_500 })).rejects.toThrow(
+    await expect(container.waitFor(forHttp('/missing', { required: true }), 1_500)).rejects.toThrow(
       /GET \/missing on container .* did not answer 200 within 1500 ms \(\d+ attempts, last: answered 404\)\. Last log lines:\n {2}\| listening on 8080/,
     );
+    const gave = await container.waitFor(forHttp('/missing'), 600);
+    expect(gave).toMatchObject({ readyAfterMs: undefined, exited: false });
+    expect(gave.answers.at(-1)?.status).toBe(404);
     await expect(container.waitForLog(/never printed/, 500)).rejects.toThrow(
       /wrote no log line matching \/never printed\/ within 500 ms/,
     );
@@ -149,7 +153,7 @@ describe('serving', () => {
       publishPort: true,
     });
     try {
-      await container.waitForHttp('/ping', { timeoutMs: 30_000 });
+      await container.waitFor(forHttp('/ping', { required: true }), 30_000);
       await container.signal('SIGTERM');
       const exit = await container.waitForExit(10_000);
       expect(exit).toMatchObject({ exitCode: 0, timedOut: false });
