@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const exec = promisify(execFile);
 const DOCKER = process.env.SAGEMAKER_TEMPLATES_DOCKER ?? '/usr/bin/docker';
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'make-base-images.sh');
+const WORKSPACE = join(dirname(SCRIPT), '../..');
 const LABEL = 'dev.sagemaker-templates';
 const IMAGES = {
   debian: { ref: 'sagemaker-templates/debian:bookworm', standsInFor: 'debian:bookworm-slim' },
@@ -210,5 +211,28 @@ describe('tools/machine/make-base-images.sh', () => {
     expect(out).toContain('base images: all up to date');
     expect(seconds).toBeLessThan(30);
     await expect(makeBaseImages('--check')).resolves.toContain('all up to date');
+  });
+
+  it('the Nx base projects make each image through the same script, after the one it is built on', async () => {
+    const nx = (...args: string[]) =>
+      exec('npx', ['--no-install', 'nx', ...args, '--outputStyle=static'], {
+        cwd: WORKSPACE,
+        env: {
+          ...process.env,
+          NX_DAEMON: 'false',
+          NX_TUI: 'false',
+          FORCE_COLOR: '0',
+          SAGEMAKER_TEMPLATES_BASE: 'offline',
+        },
+        maxBuffer: 64 << 20,
+        timeout: 900_000,
+      });
+    const made = await nx('run', 'base-node:build');
+    const output = made.stdout + made.stderr;
+    expect(output).toMatch(/nx run base-debian:build[\s\S]*nx run base-node:build/);
+    expect(output).toContain(`${IMAGES.node.ref} up to date`);
+    expect(output).not.toContain('making');
+    const checked = await nx('run-many', '-t', 'build', '--projects=tag:base-image', '--check');
+    expect(checked.stdout).toContain('Successfully ran target build for 4 projects');
   });
 });

@@ -2,3 +2,4 @@ export * from './constants.ts';
 export * from './types.ts';
 export * from './manifest.ts';
 export * from './config-files.ts';
+export * from './explained-error.ts';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject } from 'ajv';
+import { ExplainedError } from './explained-error.ts';
 import type { TemplateManifest } from './types.ts';
 
 const require = createRequire(import.meta.url);
@@ -9,7 +10,7 @@ const templateSchema = require('./schemas/template.schema.json') as object;
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
 const validateTemplate = ajv.compile(templateSchema);
 
-export class ManifestError extends Error {
+export class ManifestError extends ExplainedError {
   constructor(
     readonly file: string,
     readonly problems: string[],

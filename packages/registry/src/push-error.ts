@@ -1,8 +1,10 @@
+import { ExplainedError } from '@sagemaker-templates/contract';
+
 /**
  * A push failed for a reason the user can act on; the message names the thing, the place and the fix.
  * `tagsUntouched` is true when no human-facing tag was moved before the failure.
  */
-export class PushError extends Error {
+export class PushError extends ExplainedError {
   override name = 'PushError';
   readonly tagsUntouched: boolean;
 

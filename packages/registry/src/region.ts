@@ -1,5 +1,7 @@
+import { ExplainedError } from '@sagemaker-templates/contract';
+
 /** A region name given in a wrong form. */
-export class RegionError extends Error {
+export class RegionError extends ExplainedError {
   override name = 'RegionError';
 }
 

@@ -1,3 +1,4 @@
+import { ExplainedError } from '@sagemaker-templates/contract';
 import { parseEcrHost } from './ecr-host.ts';
 
 /** ECR's own pattern for repository names (CreateRepository); 2 to 256 characters. */
@@ -5,7 +6,7 @@ export const ECR_REPOSITORY_NAME =
   /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
 /** A repository name, registry host or URI given where the other was expected. */
-export class RepositoryNameError extends Error {
+export class RepositoryNameError extends ExplainedError {
   override name = 'RepositoryNameError';
 }
 

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { inspectImage } from '@sagemaker-templates/engine';
-import type { TemplateManifest } from '@sagemaker-templates/contract';
+import { ExplainedError, type TemplateManifest } from '@sagemaker-templates/contract';
 
 export type BaseMode = 'upstream' | 'offline' | 'auto';
 
@@ -13,7 +13,7 @@ export interface ResolvedBase {
 
 export function baseMode(value = process.env.SAGEMAKER_TEMPLATES_BASE ?? 'auto'): BaseMode {
   if (value === 'upstream' || value === 'offline' || value === 'auto') return value;
-  throw new Error(
+  throw new ExplainedError(
     `SAGEMAKER_TEMPLATES_BASE=${JSON.stringify(value)} is not valid. Use upstream (the real base, default for users), offline (the locally made stand-in) or auto.`,
   );
 }

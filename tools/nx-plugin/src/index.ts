@@ -1,82 +1,60 @@
-import { basename, dirname } from 'node:path';
-import type { CreateNodesV2, TargetConfiguration } from '@nx/devkit';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { CreateNodes, CreateNodesResult } from '@nx/devkit';
+import { BASE_IMAGES_DIR, baseImageProject, baseProjectName } from './base-image-project.ts';
+import { readImageConf, type ImageConf } from './image-conf.ts';
+import { templateProject } from './template-project.ts';
+
+export { TEMPLATE_TOOLING, templateProject } from './template-project.ts';
+export { baseImageProject } from './base-image-project.ts';
 
 /**
- * Infers one Nx project per templates/<name>/template.json, named after the folder, so a copied
- * folder is a working project without edits. Docker targets are never cached by Nx: Nx cannot
- * restore an image, so a cached "success" for an image that no longer exists would be a lie; the
- * build itself skips work by content hash instead.
+ * Infers one project per templates/<name>/template.json (build, conformance, train, serve, push)
+ * and one per tools/machine/base-images/<name>/image.conf (build). The executors carry the work;
+ * this only says which projects there are and how they depend on each other.
  */
-export const createNodesV2: CreateNodesV2 = [
-  'templates/*/template.json',
-  async (manifestFiles) =>
-    manifestFiles.map((file) => {
-      const root = dirname(file);
-      return [file, { projects: { [root]: templateProject(root) } }];
-    }),
+export const createNodes: CreateNodes = [
+  `{templates/*/template.json,${BASE_IMAGES_DIR}/*/image.conf}`,
+  async (files, _options, context) => {
+    const recipes = await readRecipes(context.workspaceRoot, files);
+    return Promise.all(
+      files.map(async (file): Promise<[string, CreateNodesResult]> => {
+        const root = dirname(file);
+        const conf = recipes.get(basename(root));
+        const project =
+          file.endsWith('image.conf') && conf
+            ? baseImageProject(root, conf)
+            : templateProject(root, await baseOf(join(context.workspaceRoot, file), recipes));
+        return [file, { projects: { [root]: project } }];
+      }),
+    );
+  },
 ];
 
-const RUN = 'npx --no-install tsx tools/nx-plugin/src/run-target.ts';
+/** @deprecated Nx 23 names it createNodes; kept for older callers. */
+export const createNodesV2 = createNodes;
 
-/** Inputs that decide whether a template's image changes: its folder and the shared packages. */
-const IMAGE_INPUTS = ['{projectRoot}/**/*', { env: 'SAGEMAKER_TEMPLATES_BASE' }];
+async function readRecipes(workspaceRoot: string, files: readonly string[]) {
+  const confs = files.filter((file) => file.startsWith(`${BASE_IMAGES_DIR}/`));
+  const read = await Promise.all(
+    confs.map(
+      async (file) =>
+        [basename(dirname(file)), await readImageConf(join(workspaceRoot, file))] as const,
+    ),
+  );
+  return new Map<string, ImageConf>(read);
+}
 
 /**
- * The workspace packages that build, check and push every template: a change to one of them makes
- * every template "affected" (nx affected -t push), since it may change what is built or checked.
+ * The base project whose image template.json's base.offline names. A manifest that cannot be
+ * read here still makes a project: the build says what is wrong with it.
  */
-export const TEMPLATE_TOOLING = [
-  '@sagemaker-templates/contract',
-  '@sagemaker-templates/engine',
-  '@sagemaker-templates/conformance',
-  '@sagemaker-templates/registry',
-  '@sagemaker-templates/nx-plugin',
-];
-
-export function templateProject(root: string) {
-  const name = basename(root);
-  const target = (
-    command: string,
-    description: string,
-    extra: Partial<TargetConfiguration> = {},
-  ): TargetConfiguration => ({
-    executor: 'nx:run-commands',
-    options: { command: `${RUN} ${command} ${root}`, cwd: '{workspaceRoot}' },
-    cache: false,
-    metadata: { description, technologies: ['docker'] },
-    ...extra,
-  });
-  return {
-    name,
-    root,
-    projectType: 'application' as const,
-    tags: ['sagemaker-template'],
-    implicitDependencies: TEMPLATE_TOOLING,
-    targets: {
-      build: target(
-        'build',
-        `Build the image sagemaker-templates/${name} (skipped when its inputs are unchanged)`,
-        { inputs: IMAGE_INPUTS },
-      ),
-      conformance: target(
-        'conformance',
-        `Check the image against the SageMaker container contract`,
-        { dependsOn: ['build'] },
-      ),
-      train: target(
-        'train',
-        `Run \`docker run IMAGE train\` as SageMaker does, on the manifest's sample data (--hyperparameters '{"k":"v"}', --channel name=path); the /opt/ml tree is kept under .cache/local-runs/${name}/`,
-      ),
-      serve: target(
-        'serve',
-        `Run \`docker run IMAGE serve\` with the last local training run's model (or --model path) on 127.0.0.1:8080 (--port) until Ctrl-C`,
-      ),
-      // Not dependsOn conformance: push runs the suite itself, and only when this image has not
-      // passed it yet (results are keyed on the image id and the suite), then builds nothing twice.
-      push: target(
-        'push',
-        `Build, check (unless this image passed already) and push to Amazon ECR as sagemaker-templates/${name} by default`,
-      ),
-    },
-  };
+async function baseOf(manifestFile: string, recipes: Map<string, ImageConf>) {
+  const manifest = await readFile(manifestFile, 'utf8').then(
+    (text) => JSON.parse(text) as { base?: { offline?: unknown } },
+    () => undefined,
+  );
+  const offline = manifest?.base?.offline;
+  for (const [recipe, conf] of recipes) if (conf.image === offline) return baseProjectName(recipe);
+  return undefined;
 }

@@ -6,7 +6,8 @@ import { connectEngine, SESSION_LABEL } from '@sagemaker-templates/engine';
 import { makeTempWorkspace, nxTestEnv, type TempWorkspace } from './test-support/temp-workspace.ts';
 
 // `nx run <template>:train` and `:serve` in a throwaway workspace: train keeps its /opt/ml tree
-// with the model, serve answers on loopback with that model and stops cleanly on SIGTERM.
+// with the model, serve answers on loopback with that model and stops cleanly on SIGTERM and on
+// Ctrl-C, removing its container.
 let ws: TempWorkspace;
 const env = nxTestEnv;
 
@@ -44,10 +45,10 @@ describe('local train and serve targets', () => {
       'npx',
       [
         '--no-install',
-        'tsx',
-        'tools/nx-plugin/src/run-target.ts',
-        'train',
-        'templates/node',
+        'nx',
+        'run',
+        'node:train',
+        '--outputStyle=static',
         '--hyperparameters',
         '{"epochs": 5}',
       ],
@@ -55,61 +56,84 @@ describe('local train and serve targets', () => {
     );
     expect(result.code).toBe(1);
     expect(result.output).toContain(
-      'hyperparameter "epochs" is 5; SageMaker passes every value as a string',
+      '[node:train] --hyperparameters: hyperparameter "epochs" is 5; SageMaker passes every value as a string',
     );
+    expect(result.output).not.toMatch(/\n\s+at /); // an explained error: no stack trace
   });
 
   it('serve answers with the trained model and stops on SIGTERM, removing its container', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'tools/nx-plugin/src/run-target.ts',
-        'serve',
-        'templates/node',
-        '--port',
-        '0',
-      ],
-      { cwd: ws.root, env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const serve = await startServe();
     try {
-      const started = Date.now();
-      let url: string | undefined;
-      while (!url && Date.now() - started < 60_000) {
-        url = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1];
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      expect(url, output).toBeTruthy();
-      let ping = 0;
-      while (ping !== 200 && Date.now() - started < 60_000) {
-        ping = await fetch(`${url}/ping`).then(
-          (r) => r.status,
-          () => 0,
-        );
-        if (ping !== 200) await new Promise((r) => setTimeout(r, 250));
-      }
-      expect(ping, output).toBe(200);
-      const answer = await fetch(`${url}/invocations`, {
+      const answer = await fetch(`${serve.url}/invocations`, {
         method: 'POST',
         headers: { 'Content-Type': 'text/csv', Accept: 'text/csv' },
         body: '5.1,3.5,1.4,0.2\n',
       });
       expect(answer.status).toBe(200);
-      child.kill('SIGTERM');
-      expect(await exited, output).toBe(0);
-      expect(output).toContain('the server exited 0');
-      const left = await connectEngine().listContainers({
-        all: true,
-        filters: { label: [SESSION_LABEL] },
-      });
-      expect(left.filter((c) => c.Image.startsWith('sagemaker-templates/node:'))).toEqual([]);
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+      expect(serve.output()).toContain('the server exited 0');
+      expect(await nodeContainers()).toEqual([]);
     } finally {
-      child.kill('SIGKILL');
+      serve.child.kill('SIGKILL');
+    }
+  });
+
+  it('serve stops on Ctrl-C, which reaches nx and the executor at once, and removes its container', async () => {
+    const serve = await startServe();
+    try {
+      // A terminal's Ctrl-C signals the whole foreground process group.
+      process.kill(-serve.child.pid!, 'SIGINT');
+      expect(await serve.exited).not.toBeNull();
+      expect(await nodeContainers()).toEqual([]);
+    } finally {
+      serve.child.kill('SIGKILL');
     }
   });
 });
+
+async function nodeContainers() {
+  const left = await connectEngine().listContainers({
+    all: true,
+    filters: { label: [SESSION_LABEL] },
+  });
+  return left.filter((c) => c.Image.startsWith('sagemaker-templates/node:'));
+}
+
+/** `nx run node:serve --port 0` in its own process group, once it answers /ping. */
+async function startServe() {
+  const child = spawn(
+    process.execPath,
+    [
+      join(ws.root, 'node_modules/nx/dist/bin/nx.js'),
+      'run',
+      'node:serve',
+      '--port',
+      '0',
+      // Static output would hold the URL back until the server stops.
+      '--outputStyle=stream-without-prefixes',
+    ],
+    { cwd: ws.root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const started = Date.now();
+  let url: string | undefined;
+  while (!url && Date.now() - started < 90_000) {
+    url = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(output)?.[1];
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(url, output).toBeTruthy();
+  let ping = 0;
+  while (ping !== 200 && Date.now() - started < 90_000) {
+    ping = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (ping !== 200) await new Promise((r) => setTimeout(r, 250));
+  }
+  expect(ping, output).toBe(200);
+  return { child, url: url!, exited, output: () => output };
+}

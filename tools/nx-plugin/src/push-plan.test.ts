@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '@sagemaker-templates/contract';
-import { parsePushArgs, PushUsageError, resolvePushPlan } from './push-plan.ts';
+import { nxOptions } from './test-support/nx-options.ts';
+import { resolvePushPlan } from './push-plan.ts';
 
 const manifest = (push: object = {}) =>
   parseManifest({
@@ -11,45 +12,15 @@ const manifest = (push: object = {}) =>
     conformance: { training: { channels: { train: { source: 'fixtures/train' } } } },
     push,
   });
+/** The plan for these command-line options, parsed and checked by Nx against the push schema. */
 const plan = (push: object = {}, argv: string[] = [], env: NodeJS.ProcessEnv = {}) =>
   resolvePushPlan({
     name: 'my-algo',
     manifestPath: 'templates/my-algo/template.json',
     manifest: manifest(push),
-    cli: parsePushArgs(argv),
+    options: nxOptions('push', argv),
     env,
   });
-
-describe('parsePushArgs', () => {
-  it('reads the forms Nx forwards', () => {
-    expect(
-      parsePushArgs([
-        '--region=eu-west-1',
-        '--account',
-        '123456789012',
-        '--latest=true',
-        '--allow-offline-base',
-      ]),
-    ).toEqual({
-      region: 'eu-west-1',
-      account: '123456789012',
-      latest: true,
-      allowOfflineBase: true,
-    });
-    expect(parsePushArgs(['--latest=false'])).toEqual({ latest: false });
-    expect(parsePushArgs(['--no-latest', '--retries=2'])).toEqual({ latest: false, retries: 2 });
-  });
-
-  it('refuses unknown options with the usage, and contradictions', () => {
-    expect(() => parsePushArgs(['--regoin', 'x'])).toThrow(
-      /Unknown option '--regoin'[\s\S]*--region REGION/,
-    );
-    expect(() => parsePushArgs(['--latest', '--no-latest'])).toThrow(PushUsageError);
-    expect(() => parsePushArgs(['--retries', '0'])).toThrow(
-      /--retries is "0"; use a whole number from 1 to 20/,
-    );
-  });
-});
 
 describe('resolvePushPlan', () => {
   it('defaults: repository named after the folder, version tag, scan on push, mutable tags', () => {

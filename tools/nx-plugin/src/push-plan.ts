@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import type { TemplateManifest } from '@sagemaker-templates/contract';
+import { ExplainedError, type TemplateManifest } from '@sagemaker-templates/contract';
 import {
   assertRegion,
   assertRegistryHost,
@@ -10,85 +9,24 @@ import {
 } from '@sagemaker-templates/registry';
 
 /** Wrong options on the command line or in the environment. */
-export class PushUsageError extends Error {
+export class PushUsageError extends ExplainedError {
   override name = 'PushUsageError';
 }
 
-export const PUSH_USAGE = `Options of the push target (npx nx run <template>:push [options]):
-  --region REGION          AWS region (default: push.region, then AWS_REGION / the profile, then AWS_DEFAULT_REGION)
-  --account ID             12-digit account whose registry holds the repository (default: push.account, then the credentials')
-  --repository NAME        ECR repository name, not a URI (default: push.repository, then sagemaker-templates/<folder>)
-  --latest, --no-latest    also move the latest tag (default: push.latest)
-  --registry HOST[:PORT]   push through this registry host instead of ECR's (a mirror, a VPC endpoint, a test registry);
-                           also SAGEMAKER_TEMPLATES_PUSH_REGISTRY
-  --ecr-endpoint URL       ECR API endpoint (also AWS_ENDPOINT_URL_ECR)
-  --allow-offline-base     push an image built on an offline stand-in base (for test registries only);
-                           also SAGEMAKER_TEMPLATES_PUSH_ALLOW_OFFLINE_BASE=true
-  --retries N              attempts against the registry before giving up (default 5; SAGEMAKER_TEMPLATES_PUSH_RETRIES)`;
-
-/** The push target's command-line options. */
-export interface PushCliOptions {
+/**
+ * Options of the push target, as Nx hands them over after checking them against
+ * src/executors/push/schema.json (which describes each one for --help).
+ */
+export interface PushOptions {
   region?: string;
-  account?: string;
+  /** A number when given as digits on the command line: Nx parses those as numbers. */
+  account?: string | number;
   repository?: string;
   registry?: string;
-  ecrEndpoint?: string;
+  'ecr-endpoint'?: string;
   latest?: boolean;
-  allowOfflineBase?: boolean;
+  'allow-offline-base'?: boolean;
   retries?: number;
-}
-
-const BOOLEANS = ['latest', 'no-latest', 'allow-offline-base'];
-
-/** Parses the options Nx forwards (`--x value`, `--x=value`, `--flag`, `--flag=true|false`). */
-export function parsePushArgs(argv: string[]): PushCliOptions {
-  // Nx forwards booleans as --flag=true; parseArgs wants a bare --flag.
-  const args = argv.flatMap((arg) => {
-    const match = /^--([a-z-]+)=(true|false)$/.exec(arg);
-    if (!match || !BOOLEANS.includes(match[1] ?? '')) return [arg];
-    if (match[2] === 'true') return [`--${match[1]}`];
-    return match[1] === 'latest' ? ['--no-latest'] : [];
-  });
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        region: { type: 'string' },
-        account: { type: 'string' },
-        repository: { type: 'string' },
-        registry: { type: 'string' },
-        'ecr-endpoint': { type: 'string' },
-        latest: { type: 'boolean' },
-        'no-latest': { type: 'boolean' },
-        'allow-offline-base': { type: 'boolean' },
-        retries: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new PushUsageError(`${(error as Error).message}\n\n${PUSH_USAGE}`);
-  }
-  if (values.latest && values['no-latest']) {
-    throw new PushUsageError('--latest and --no-latest contradict each other. Pass one of them.');
-  }
-  const retries = values.retries === undefined ? undefined : Number(values.retries);
-  if (retries !== undefined && (!Number.isInteger(retries) || retries < 1 || retries > 20)) {
-    throw new PushUsageError(
-      `--retries is ${JSON.stringify(values.retries)}; use a whole number from 1 to 20.`,
-    );
-  }
-  return {
-    ...(values.region !== undefined ? { region: values.region } : {}),
-    ...(values.account !== undefined ? { account: values.account } : {}),
-    ...(values.repository !== undefined ? { repository: values.repository } : {}),
-    ...(values.registry !== undefined ? { registry: values.registry } : {}),
-    ...(values['ecr-endpoint'] !== undefined ? { ecrEndpoint: values['ecr-endpoint'] } : {}),
-    ...(values.latest ? { latest: true } : values['no-latest'] ? { latest: false } : {}),
-    ...(values['allow-offline-base'] ? { allowOfflineBase: true } : {}),
-    ...(retries !== undefined ? { retries } : {}),
-  };
 }
 
 /** Everything a push needs to know, validated and with every default applied. */
@@ -109,74 +47,88 @@ export interface PushPlan {
 /** The default repository of a template folder: the same name as its local image. */
 export const defaultRepositoryName = (folder: string) => `sagemaker-templates/${folder}`;
 
-/** Merges command-line options over template.json's `push` over the defaults, and checks the result. */
-export function resolvePushPlan(args: {
+interface PlanInputs {
   name: string;
   manifestPath: string;
   manifest: TemplateManifest;
-  cli: PushCliOptions;
+  options: PushOptions;
   env?: NodeJS.ProcessEnv;
-}): PushPlan {
-  const { name, manifestPath, manifest, cli } = args;
-  const env = args.env ?? process.env;
-  const push = manifest.push;
-  const inManifest = (field: string) => `push.${field} in ${manifestPath}`;
+}
 
-  const repository = cli.repository
-    ? assertRepositoryName(cli.repository, '--repository')
-    : push.repository
-      ? assertRepositoryName(push.repository, inManifest('repository'))
-      : defaultRepositoryName(name);
-  const region = cli.region
-    ? assertRegion(cli.region, '--region')
-    : push.region
-      ? assertRegion(push.region, inManifest('region'))
-      : undefined;
-  const account = cli.account ?? push.account;
-  if (cli.account !== undefined && !/^\d{12}$/.test(cli.account)) {
+/** Merges the target's options over template.json's `push` over the defaults, and checks the result. */
+export function resolvePushPlan(inputs: PlanInputs): PushPlan {
+  const { manifestPath, manifest, options } = inputs;
+  const env = inputs.env ?? process.env;
+  const push = manifest.push;
+  const account = options.account === undefined ? push.account : String(options.account);
+  if (options.account !== undefined && !/^\d{12}$/.test(String(options.account))) {
     throw new PushUsageError(
-      `--account is ${JSON.stringify(cli.account)}; an AWS account id has 12 digits (aws sts get-caller-identity shows yours).`,
+      `--account is ${JSON.stringify(String(options.account))}; an AWS account id has 12 digits (aws sts get-caller-identity shows yours).`,
     );
   }
-  const registryValue = cli.registry ?? env.SAGEMAKER_TEMPLATES_PUSH_REGISTRY;
-  const registry = registryValue
-    ? assertRegistryHost(
-        registryValue,
-        cli.registry ? '--registry' : 'SAGEMAKER_TEMPLATES_PUSH_REGISTRY',
-      )
-    : undefined;
-  const latest = cli.latest ?? push.latest;
+  const latest = options.latest ?? push.latest;
   if (latest && push.tagImmutability) {
     throw new PushUsageError(
       `${manifestPath} asks for the latest tag and for immutable tags: ECR cannot move latest in an immutable repository. Set push.latest or push.tagImmutability to false.`,
     );
   }
+  const region = chooseRegion(inputs);
+  const registry = chooseRegistry(options, env);
+  return {
+    repository: {
+      name: chooseRepository(inputs),
+      ...(account ? { accountId: account } : {}),
+      scanOnPush: push.scanOnPush,
+      tagImmutability: push.tagImmutability,
+      ...(push.lifecyclePolicy ? { lifecyclePolicy: push.lifecyclePolicy } : {}),
+    },
+    ...region,
+    ...(options['ecr-endpoint'] ? { ecrEndpoint: options['ecr-endpoint'] } : {}),
+    ...(registry ? { registry } : {}),
+    tags: latest ? [manifest.version, 'latest'] : [manifest.version],
+    allowOfflineBase:
+      options['allow-offline-base'] === true ||
+      env.SAGEMAKER_TEMPLATES_PUSH_ALLOW_OFFLINE_BASE === 'true',
+    retry: retryPolicy(options, env),
+  };
+}
+
+const inManifest = (manifestPath: string, field: string) => `push.${field} in ${manifestPath}`;
+
+function chooseRepository({ name, manifestPath, manifest, options }: PlanInputs): string {
+  if (options.repository) return assertRepositoryName(options.repository, '--repository');
+  const configured = manifest.push.repository;
+  if (configured) return assertRepositoryName(configured, inManifest(manifestPath, 'repository'));
+  return defaultRepositoryName(name);
+}
+
+function chooseRegion({ manifestPath, manifest, options }: PlanInputs) {
+  if (options.region) {
+    return { region: assertRegion(options.region, '--region'), regionSource: '--region' };
+  }
+  if (!manifest.push.region) return {};
+  const where = inManifest(manifestPath, 'region');
+  return { region: assertRegion(manifest.push.region, where), regionSource: where };
+}
+
+function chooseRegistry(options: PushOptions, env: NodeJS.ProcessEnv): string | undefined {
+  if (options.registry) return assertRegistryHost(options.registry, '--registry');
+  const fromEnv = env.SAGEMAKER_TEMPLATES_PUSH_REGISTRY;
+  return fromEnv ? assertRegistryHost(fromEnv, 'SAGEMAKER_TEMPLATES_PUSH_REGISTRY') : undefined;
+}
+
+function retryPolicy(options: PushOptions, env: NodeJS.ProcessEnv): RetryPolicy {
   const attempts =
-    cli.retries ??
+    options.retries ??
     positive(env.SAGEMAKER_TEMPLATES_PUSH_RETRIES, 'SAGEMAKER_TEMPLATES_PUSH_RETRIES');
   const baseDelayMs = positive(
     env.SAGEMAKER_TEMPLATES_PUSH_BACKOFF_MS,
     'SAGEMAKER_TEMPLATES_PUSH_BACKOFF_MS',
   );
   return {
-    repository: {
-      name: repository,
-      ...(account ? { accountId: account } : {}),
-      scanOnPush: push.scanOnPush,
-      tagImmutability: push.tagImmutability,
-      ...(push.lifecyclePolicy ? { lifecyclePolicy: push.lifecyclePolicy } : {}),
-    },
-    ...(region ? { region, regionSource: cli.region ? '--region' : inManifest('region') } : {}),
-    ...(cli.ecrEndpoint ? { ecrEndpoint: cli.ecrEndpoint } : {}),
-    ...(registry ? { registry } : {}),
-    tags: latest ? [manifest.version, 'latest'] : [manifest.version],
-    allowOfflineBase:
-      cli.allowOfflineBase ?? env.SAGEMAKER_TEMPLATES_PUSH_ALLOW_OFFLINE_BASE === 'true',
-    retry: {
-      ...DEFAULT_RETRY_POLICY,
-      ...(attempts ? { attempts } : {}),
-      ...(baseDelayMs ? { baseDelayMs, maxDelayMs: baseDelayMs * 16 } : {}),
-    },
+    ...DEFAULT_RETRY_POLICY,
+    ...(attempts ? { attempts } : {}),
+    ...(baseDelayMs ? { baseDelayMs, maxDelayMs: baseDelayMs * 16 } : {}),
   };
 }
 

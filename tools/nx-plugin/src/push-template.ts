@@ -1,5 +1,6 @@
 import { basename, join, resolve } from 'node:path';
-import { loadManifest, ManifestError } from '@sagemaker-templates/contract';
+import type Docker from 'dockerode';
+import { loadManifest, ManifestError, type TemplateManifest } from '@sagemaker-templates/contract';
 import { connectEngine, inspectImage } from '@sagemaker-templates/engine';
 import {
   checkImagePlatform,
@@ -10,14 +11,14 @@ import {
   redactor,
   type PublishResult,
 } from '@sagemaker-templates/registry';
-import { buildTemplate, TemplateBuildError } from './build-template.ts';
+import { buildTemplate, TemplateBuildError, type BuiltTemplate } from './build-template.ts';
 import { checkTemplate } from './check-template.ts';
 import { ConformanceCache, suiteKey } from './conformance-cache.ts';
-import { parsePushArgs, resolvePushPlan } from './push-plan.ts';
+import { resolvePushPlan, type PushOptions, type PushPlan } from './push-plan.ts';
 
 export interface PushTemplateOptions {
-  /** The push target's options, as Nx forwards them. */
-  argv?: string[];
+  /** The push target's options (src/executors/push/schema.json). */
+  options?: PushOptions;
   env?: NodeJS.ProcessEnv;
   cache?: ConformanceCache;
   /** Receives every output line, already redacted; default console.log. */
@@ -46,7 +47,6 @@ export async function pushTemplate(
   const print = options.log ?? ((line: string) => console.log(line));
   const log = (line: string) => print(redactor.redact(`[${name}:push] ${line}`));
   redactEnvironmentSecrets(redactor, env);
-
   const manifestPath = join(root, 'template.json');
   const manifest = await loadManifest(manifestPath).catch((error: unknown) => {
     throw error instanceof ManifestError ? new TemplateBuildError(error.message) : error;
@@ -55,7 +55,7 @@ export async function pushTemplate(
     name,
     manifestPath,
     manifest,
-    cli: parsePushArgs(options.argv ?? []),
+    options: options.options ?? {},
     env,
   });
   const ecr = await connectEcr({
@@ -66,43 +66,15 @@ export async function pushTemplate(
   });
   try {
     const built = await buildTemplate(root);
-    if (built.baseKind === 'offline' && !plan.allowOfflineBase) {
-      throw new PushError(
-        `${built.image} is built on the offline stand-in base ${manifest.base.offline}, not on ${manifest.base.upstream}; it must not reach ECR by mistake. Build on the real base (SAGEMAKER_TEMPLATES_BASE=upstream), or pass --allow-offline-base when pushing to a test registry.`,
-      );
-    }
     const docker = connectEngine();
-    const info = await inspectImage(docker, built.imageId);
-    for (const warning of checkImagePlatform(built.image, info ?? {}, manifest.capabilities)) {
-      log(`warning: ${warning}`);
-    }
-
+    await refuseWrongBase(docker, built, manifest, plan, log);
     const cache = options.cache ?? new ConformanceCache();
-    const key = await suiteKey(root);
-    const passed = await cache.find(built.imageId, key);
-    let conformance: PushTemplateResult['conformance'] = 'cached';
-    if (passed) {
-      log(
-        `conformance: passed for this image (${built.imageId.slice(7, 19)}) and suite on ${passed.passedAt}; not run again`,
-      );
-    } else {
-      log(`conformance: checking ${built.image} before it is pushed`);
-      const code = await checkTemplate(root, built.image, []);
-      if (code !== 0) {
-        throw new PushError(
-          `${built.image} did not pass the conformance suite (exit code ${code}); nothing was pushed. Fix the failures above (report in reports/conformance/${name}.json), then push again.`,
-        );
-      }
-      await cache.record({ name, imageId: built.imageId, suiteKey: key });
-      conformance = 'ran';
-    }
-
-    const contentTag = built.image.slice(built.image.lastIndexOf(':') + 1);
+    const conformance = await ensureConformance(root, built, cache, log);
     const result = await publishImage({
       docker,
       ecr,
       image: built.image,
-      contentTag,
+      contentTag: built.image.slice(built.image.lastIndexOf(':') + 1),
       tags: plan.tags,
       repository: plan.repository,
       ...(plan.registry ? { registry: plan.registry } : {}),
@@ -114,6 +86,51 @@ export async function pushTemplate(
   } finally {
     ecr.client.destroy();
   }
+}
+
+/** Refuses an image on an offline stand-in base (unless allowed); warns about its platform. */
+async function refuseWrongBase(
+  docker: Docker,
+  built: BuiltTemplate,
+  manifest: TemplateManifest,
+  plan: PushPlan,
+  log: (line: string) => void,
+): Promise<void> {
+  if (built.baseKind === 'offline' && !plan.allowOfflineBase) {
+    throw new PushError(
+      `${built.image} is built on the offline stand-in base ${manifest.base.offline}, not on ${manifest.base.upstream}; it must not reach ECR by mistake. Build on the real base (SAGEMAKER_TEMPLATES_BASE=upstream), or pass --allow-offline-base when pushing to a test registry.`,
+    );
+  }
+  const info = await inspectImage(docker, built.imageId);
+  for (const warning of checkImagePlatform(built.image, info ?? {}, manifest.capabilities)) {
+    log(`warning: ${warning}`);
+  }
+}
+
+/** Runs the suite unless this image already passed it; a failure stops the push. */
+async function ensureConformance(
+  root: string,
+  built: BuiltTemplate,
+  cache: ConformanceCache,
+  log: (line: string) => void,
+): Promise<PushTemplateResult['conformance']> {
+  const key = await suiteKey(root);
+  const passed = await cache.find(built.imageId, key);
+  if (passed) {
+    log(
+      `conformance: passed for this image (${built.imageId.slice(7, 19)}) and suite on ${passed.passedAt}; not run again`,
+    );
+    return 'cached';
+  }
+  log(`conformance: checking ${built.image} before it is pushed`);
+  const code = await checkTemplate(root, built.image, []);
+  if (code !== 0) {
+    throw new PushError(
+      `${built.image} did not pass the conformance suite (exit code ${code}); nothing was pushed. Fix the failures above (report in reports/conformance/${built.name}.json), then push again.`,
+    );
+  }
+  await cache.record({ name: built.name, imageId: built.imageId, suiteKey: key });
+  return 'ran';
 }
 
 /** One line for humans: what was pushed (or not), where, and where the tags point. */

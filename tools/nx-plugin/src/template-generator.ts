@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Tree } from '@nx/devkit';
+import { ExplainedError } from '@sagemaker-templates/contract';
 
 /** Options of `nx g @sagemaker-templates/nx-plugin:template <name> --from <template>`. */
 export interface TemplateGeneratorOptions {
@@ -20,7 +21,7 @@ const SKIPPED = new Set([
   'reports',
 ]);
 
-export class TemplateGeneratorError extends Error {
+export class TemplateGeneratorError extends ExplainedError {
   override name = 'TemplateGeneratorError';
 }
 

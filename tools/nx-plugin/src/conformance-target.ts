@@ -1,0 +1,74 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { buildTemplate } from './build-template.ts';
+import { checkTemplate } from './check-template.ts';
+import { ConformanceCache, suiteKey, type ConformancePass } from './conformance-cache.ts';
+
+/** Options of the conformance target (src/executors/conformance/schema.json). */
+export interface ConformanceOptions {
+  force?: boolean;
+  only?: string;
+  seed?: number;
+  'fuzz-count'?: number;
+  'report-dir': string;
+}
+
+/** The conformance CLI's arguments for these options (the CLI checks the values again). */
+export function suiteArgs(options: ConformanceOptions): string[] {
+  return [
+    ...(options.only !== undefined ? ['--only', options.only] : []),
+    ...(options.seed !== undefined ? ['--seed', String(options.seed)] : []),
+    ...(options['fuzz-count'] !== undefined ? ['--fuzz-count', String(options['fuzz-count'])] : []),
+    '--report-dir',
+    options['report-dir'],
+  ];
+}
+
+/**
+ * `nx run <template>:conformance`: builds, then runs the suite unless this image already passed
+ * this suite (the results cache that push uses too); `--force` or
+ * SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE=true runs it regardless, and so does a partial run
+ * (`--only`) or a chosen seed or amount of garbage, which is a run the user asked for.
+ */
+export async function runConformance(
+  root: string,
+  options: ConformanceOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const force = options.force === true || env.SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE === 'true';
+  const partial = options.only !== undefined;
+  const chosenGarbage = options.seed !== undefined || options['fuzz-count'] !== undefined;
+  const built = await buildTemplate(root, { quiet: true });
+  const name = basename(root);
+  const report = join(options['report-dir'], `${name}.json`);
+  const cache = new ConformanceCache();
+  const key = await suiteKey(root);
+  const earlier =
+    force || partial || chosenGarbage ? undefined : await cache.find(built.imageId, key);
+  if (earlier) {
+    await restoreReport(earlier, report);
+    console.log(
+      `CONFORMS  ${name}  (${built.image}, ${built.imageId.replace('sha256:', '').slice(0, 12)}): this image passed this suite at ${earlier.passedAt}; not run again.\n` +
+        `  To run it anyway: npx nx run ${name}:conformance --force (or SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE=true)`,
+    );
+    return 0;
+  }
+  const code = await checkTemplate(root, built.image, suiteArgs(options));
+  // Only a full run counts as a pass that later runs and push may rely on.
+  if (code === 0 && !partial) {
+    const json = await readFile(report, 'utf8').then(JSON.parse, () => undefined);
+    await cache.record({ name, imageId: built.imageId, suiteKey: key, report: json });
+  }
+  return code;
+}
+
+/**
+ * A run that relies on an earlier pass still leaves that pass's report (marked as reused), so the
+ * reports folder always holds every checked template and a summary over it can be trusted.
+ */
+async function restoreReport(pass: ConformancePass, path: string): Promise<void> {
+  if (!pass.report) return;
+  await mkdir(dirname(path), { recursive: true });
+  const report = { ...(pass.report as object), reusedPass: { passedAt: pass.passedAt } };
+  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
+}

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { limits } from '@sagemaker-templates/contract';
+import { suiteArgs, type ConformanceOptions } from './conformance-target.ts';
+import { pairs } from './local-run-inputs.ts';
+import type { ServeOptions } from './local-serve.ts';
+import type { TrainOptions } from './local-train.ts';
+import type { PushOptions } from './push-plan.ts';
+import { nxOptions } from './test-support/nx-options.ts';
+
+// The command lines the README documents, parsed and checked by Nx against each executor's schema.
+describe('push options', () => {
+  it('reads the forms Nx forwards', () => {
+    expect(
+      nxOptions<PushOptions>('push', [
+        '--region=eu-west-1',
+        '--account',
+        '123456789012',
+        '--latest=true',
+        '--allow-offline-base',
+      ]),
+    ).toEqual({
+      region: 'eu-west-1',
+      account: 123456789012,
+      latest: true,
+      'allow-offline-base': true,
+    });
+    expect(nxOptions<PushOptions>('push', ['--latest=false']).latest).toBe(false);
+    expect(nxOptions<PushOptions>('push', ['--no-latest', '--retries=2'])).toMatchObject({
+      latest: false,
+      retries: 2,
+    });
+    expect(nxOptions<PushOptions>('push', []).latest).toBeUndefined();
+    expect(
+      nxOptions<PushOptions>('push', [
+        '--repository',
+        'team/algo',
+        '--registry',
+        '127.0.0.1:5000',
+        '--ecr-endpoint',
+        'http://127.0.0.1:5001',
+      ]),
+    ).toMatchObject({
+      repository: 'team/algo',
+      registry: '127.0.0.1:5000',
+      'ecr-endpoint': 'http://127.0.0.1:5001',
+    });
+  });
+
+  it('refuses unknown options and values outside the schema', () => {
+    expect(() => nxOptions('push', ['--regoin', 'x'])).toThrow("'regoin' is not found in schema");
+    expect(() => nxOptions('push', ['--retries', '0'])).toThrow(
+      "Property 'retries' does not match the schema. 0 should be at least 1",
+    );
+    expect(() => nxOptions('push', ['--latest=maybe'])).toThrow(/'latest' does not match/);
+  });
+});
+
+describe('conformance options', () => {
+  it('keeps --only whole, reads numbers, and passes them on to the suite', () => {
+    const options = nxOptions<ConformanceOptions>('conformance', [
+      '--only=serve.ping.ok,train.exit.success',
+      '--seed=1234',
+      '--fuzz-count=2000',
+      '--force',
+    ]);
+    expect(options).toEqual({
+      only: 'serve.ping.ok,train.exit.success',
+      seed: 1234,
+      'fuzz-count': 2000,
+      force: true,
+      'report-dir': 'reports/conformance',
+    });
+    expect(suiteArgs(options)).toEqual([
+      '--only',
+      'serve.ping.ok,train.exit.success',
+      '--seed',
+      '1234',
+      '--fuzz-count',
+      '2000',
+      '--report-dir',
+      'reports/conformance',
+    ]);
+    expect(suiteArgs(nxOptions('conformance', []))).toEqual([
+      '--report-dir',
+      'reports/conformance',
+    ]);
+    expect(() => nxOptions('conformance', ['--seed=0'])).toThrow(/'seed' does not match/);
+  });
+});
+
+describe('train and serve options', () => {
+  it('train: hyperparameters as given, repeatable channels, defaults', () => {
+    const options = nxOptions<TrainOptions>('train', [
+      '--hyperparameters',
+      '{"epochs":"5"}',
+      '--channel',
+      'train=data/',
+      '--channel',
+      'validation=v/',
+      '--hyperparameters-file',
+      'hp.json',
+    ]);
+    expect(options).toEqual({
+      hyperparameters: '{"epochs":"5"}',
+      'hyperparameters-file': 'hp.json',
+      channel: ['train=data/', 'validation=v/'],
+      host: 'algo-1',
+      gpus: 'auto',
+    });
+    expect(() => nxOptions('train', ['--gpus=some'])).toThrow(
+      "'some' should be one of auto,all,none",
+    );
+  });
+
+  it('a lone NAME=VALUE option with a comma in its value survives the split Nx makes', () => {
+    const { channel } = nxOptions<TrainOptions>('train', ['--channel', 'train=data/a,b']);
+    expect(channel).toEqual(['train=data/a', 'b']);
+    expect(pairs('channel', channel, 'NAME=PATH')).toEqual([['train', 'data/a,b']]);
+    const { env } = nxOptions<ServeOptions>('serve', ['--env', 'A=1', '--env', 'B=x,y']);
+    expect(pairs('env', env, 'KEY=VALUE')).toEqual([
+      ['A', '1'],
+      ['B', 'x,y'],
+    ]);
+    expect(() => pairs('env', ['=1'], 'KEY=VALUE')).toThrow('--env =1 is not KEY=VALUE.');
+  });
+
+  it("serve: port 8080 (the contract's serving port) unless given, 0 for any free one", () => {
+    expect(nxOptions<ServeOptions>('serve', []).port).toBe(limits.servingPort);
+    expect(nxOptions<ServeOptions>('serve', ['--port', '0', '--model', 'm/'])).toMatchObject({
+      port: 0,
+      model: 'm/',
+    });
+    expect(() => nxOptions('serve', ['--port', '70000'])).toThrow('70000 should be at most 65535');
+  });
+});
+
+describe('base image options', () => {
+  it('--force and --check, nothing else', () => {
+    expect(nxOptions('base-image', ['--force'])).toEqual({ force: true, check: false });
+    expect(() => nxOptions('base-image', ['--only', 'node'])).toThrow("'only' is not found");
+  });
+});

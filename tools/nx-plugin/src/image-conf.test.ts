@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseImageConf, readImageConf } from './image-conf.ts';
+
+const recipes = join(import.meta.dirname, '../../machine/base-images');
+
+describe('image.conf', () => {
+  it("reads the recipes' image, what it stands in for and its parent", async () => {
+    expect(await readImageConf(join(recipes, 'node/image.conf'))).toEqual({
+      image: 'sagemaker-templates/node:22-bookworm',
+      standsInFor: 'node:22-bookworm-slim',
+      parent: 'debian',
+    });
+    expect(await readImageConf(join(recipes, 'debian/image.conf'))).toEqual({
+      image: 'sagemaker-templates/debian:bookworm',
+      standsInFor: 'debian:bookworm-slim',
+    });
+    expect((await readImageConf(join(recipes, 'pytorch/image.conf'))).standsInFor).toMatch(
+      /^763104351884\.dkr\.ecr\.us-west-2\.amazonaws\.com\/pytorch-training:2\.5-cpu-py311 \(and/,
+    );
+  });
+
+  it('names the file and the line to add when IMAGE is missing', () => {
+    expect(() => parseImageConf('PARENT=debian\n', 'x/image.conf')).toThrow(
+      'x/image.conf names no IMAGE. Add a line IMAGE=',
+    );
+  });
+});

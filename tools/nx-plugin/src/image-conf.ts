@@ -1,0 +1,38 @@
+import { readFile } from 'node:fs/promises';
+
+/** What tools/machine/base-images/<name>/image.conf declares (see tools/machine/README.md). */
+export interface ImageConf {
+  /** The image reference the recipe makes, e.g. sagemaker-templates/node:22-bookworm. */
+  image: string;
+  /** The upstream image it stands in for. */
+  standsInFor: string;
+  /** The recipe folder of the image it is built on; undefined for one built from scratch. */
+  parent?: string;
+}
+
+/**
+ * Reads the plain `KEY=value` lines of an image.conf (a shell file that make-base-images.sh
+ * sources; the recipes keep to assignments, optionally single- or double-quoted).
+ */
+export function parseImageConf(text: string, file: string): ImageConf {
+  const values = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+    if (!match) continue;
+    const raw = match[2] ?? '';
+    const quoted = /^(['"])(.*)\1$/.exec(raw);
+    values.set(match[1] ?? '', quoted ? (quoted[2] ?? '') : raw);
+  }
+  const image = values.get('IMAGE');
+  if (!image) {
+    throw new Error(
+      `${file} names no IMAGE. Add a line IMAGE=sagemaker-templates/<name>:<tag> (see tools/machine/README.md, Recipes).`,
+    );
+  }
+  const parent = values.get('PARENT');
+  return { image, standsInFor: values.get('STANDS_IN_FOR') ?? '', ...(parent ? { parent } : {}) };
+}
+
+export async function readImageConf(file: string): Promise<ImageConf> {
+  return parseImageConf(await readFile(file, 'utf8'), file);
+}
