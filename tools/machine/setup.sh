@@ -22,5 +22,7 @@ else
   step "npm packages up to date"
 fi
 
-# make-base-images.sh starts (or installs) the Docker engine first.
+# make-base-images.sh starts (or installs) the Docker engine first. It is also what the Nx base
+# projects (base-<name>:build) run per image; the whole set in one run here takes a second when all
+# is up to date and does not depend on the workspace's Nx plugin loading.
 bash tools/machine/make-base-images.sh
