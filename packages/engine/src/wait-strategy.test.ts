@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningContainer } from './running-container.ts';
-import { forHttp } from './wait-strategy.ts';
+import { forExit, forHttp, msLeft } from './wait-strategy.ts';
 
 let server: Server;
 let base: string;
@@ -95,5 +95,20 @@ describe('forHttp', () => {
     ).rejects.toThrow(
       /GET \/other on container fake did not answer 200 within 100 ms \(\d+ attempts, last: answered 503\)\. Last log lines:\n {2}\| serving/,
     );
+  });
+});
+
+describe('forExit', () => {
+  it('gives the container whole milliseconds (AbortSignal.timeout refuses fractions)', async () => {
+    const asked: number[] = [];
+    const container = {
+      waitForExit: (ms: number) => {
+        asked.push(ms);
+        return Promise.resolve({ exitCode: 0, timedOut: false, durationMs: 1 });
+      },
+    } as unknown as RunningContainer;
+    await forExit().wait(container, performance.now() + 1000.5);
+    expect(Number.isInteger(asked[0])).toBe(true);
+    expect(msLeft(performance.now() - 5)).toBe(1);
   });
 });

@@ -106,11 +106,14 @@ async function notInTime(
 
 /** Waits for a log line matching `pattern`; fails when the container exits first or time runs out. */
 export const forLog = (pattern: RegExp): WaitStrategy<RegExpExecArray> => ({
-  wait: (container, deadline) =>
-    container.waitForLog(pattern, Math.max(1, deadline - performance.now())),
+  wait: (container, deadline) => container.waitForLog(pattern, msLeft(deadline)),
 });
 
 /** Waits for the container to stop; `timedOut` instead of an error when it is still running. */
 export const forExit = (): WaitStrategy<ExitResult> => ({
-  wait: (container, deadline) => container.waitForExit(Math.max(1, deadline - performance.now())),
+  wait: (container, deadline) => container.waitForExit(msLeft(deadline)),
 });
+
+/** Whole milliseconds until `deadline`, at least 1: AbortSignal.timeout throws on a fraction. */
+export const msLeft = (deadline: number): number =>
+  Math.max(1, Math.ceil(deadline - performance.now()));
