@@ -10,14 +10,25 @@ describe('image.conf', () => {
       image: 'sagemaker-templates/node:22-bookworm',
       standsInFor: 'node:22-bookworm-slim',
       parent: 'debian',
+      verify: 'echo "node $(node --version), npm $(npm --version)"',
     });
-    expect(await readImageConf(join(recipes, 'debian/image.conf'))).toEqual({
+    expect(await readImageConf(join(recipes, 'debian/image.conf'))).toMatchObject({
       image: 'sagemaker-templates/debian:bookworm',
       standsInFor: 'debian:bookworm-slim',
     });
     expect((await readImageConf(join(recipes, 'pytorch/image.conf'))).standsInFor).toMatch(
       /^763104351884\.dkr\.ecr\.us-west-2\.amazonaws\.com\/pytorch-training:2\.5-cpu-py311 \(and/,
     );
+  });
+
+  it('keeps VERIFY as the shell would: single quotes leave backslashes and double quotes alone', async () => {
+    expect((await readImageConf(join(recipes, 'pytorch/image.conf'))).verify).toContain(
+      'print(\\"torch\\", torch.__version__)',
+    );
+    expect(parseImageConf('IMAGE=x\nVERIFY=\n', 'x/image.conf')).toEqual({
+      image: 'x',
+      standsInFor: '',
+    });
   });
 
   it('names the file and the line to add when IMAGE is missing', () => {

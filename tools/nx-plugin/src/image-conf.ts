@@ -8,11 +8,13 @@ export interface ImageConf {
   standsInFor: string;
   /** The recipe folder of the image it is built on; undefined for one built from scratch. */
   parent?: string;
+  /** A `sh -c` command run (with no network) in the new image to check it. */
+  verify?: string;
 }
 
 /**
- * Reads the plain `KEY=value` lines of an image.conf (a shell file that make-base-images.sh
- * sources; the recipes keep to assignments, optionally single- or double-quoted).
+ * Reads the plain `KEY=value` lines of an image.conf (a shell file that prepare-context.sh
+ * may source; the recipes keep to assignments, optionally single- or double-quoted).
  */
 export function parseImageConf(text: string, file: string): ImageConf {
   const values = new Map<string, string>();
@@ -30,7 +32,13 @@ export function parseImageConf(text: string, file: string): ImageConf {
     );
   }
   const parent = values.get('PARENT');
-  return { image, standsInFor: values.get('STANDS_IN_FOR') ?? '', ...(parent ? { parent } : {}) };
+  const verify = values.get('VERIFY');
+  return {
+    image,
+    standsInFor: values.get('STANDS_IN_FOR') ?? '',
+    ...(parent ? { parent } : {}),
+    ...(verify ? { verify } : {}),
+  };
 }
 
 export async function readImageConf(file: string): Promise<ImageConf> {

@@ -1,0 +1,104 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { ExplainedError } from '@sagemaker-templates/contract';
+import {
+  buildImage,
+  forExit,
+  ImageBuildError,
+  startContainer,
+  type Engine,
+} from '@sagemaker-templates/engine';
+
+/** One recipe's build: what to tag, label and pass, where the full log goes, how to report. */
+export interface RecipeBuild {
+  context: string;
+  image: string;
+  labels: Record<string, string>;
+  buildArgs: Record<string, string>;
+  noCache: boolean;
+  logFile: string;
+  /** The command that makes this image again, for the fix in an error. */
+  rerun: string;
+  /** Progress lines (one per Dockerfile step). */
+  say: (line: string) => void;
+}
+
+const STEP = /^Step \d+\/\d+ : /;
+const LOG_LINES_IN_ERRORS = 25;
+const VERIFY_TIMEOUT_MS = 300_000;
+
+/**
+ * Builds the image with the engine's classic builder: the full log to `logFile`, a short line per
+ * step to `say`. The host CA is not injected: a recipe that needs it (pytorch's wheels stage)
+ * puts it into its context itself, in a stage that never reaches the image.
+ */
+export async function buildRecipeImage(docker: Engine, build: RecipeBuild): Promise<string> {
+  await mkdir(dirname(build.logFile), { recursive: true });
+  const log = createWriteStream(build.logFile);
+  const onLine = (line: string) => {
+    log.write(`${line}\n`);
+    if (STEP.test(line)) build.say(`  ${line.slice(0, 110)}`);
+  };
+  let imageId: string;
+  try {
+    ({ imageId } = await buildImage(docker, {
+      context: build.context,
+      tags: [build.image],
+      labels: build.labels,
+      buildArgs: build.buildArgs,
+      noCache: build.noCache,
+      injectHostCa: false,
+      onLine,
+    }));
+  } catch (error) {
+    log.write(`${(error as Error).message}\n`);
+    await closeLog(log);
+    throw await buildFailure(build, error);
+  }
+  await closeLog(log);
+  return imageId;
+}
+
+const closeLog = (log: WriteStream) => new Promise<void>((done) => log.end(done));
+
+/** The failed step and the engine's words, the end of the full log, and the fix. */
+async function buildFailure(build: RecipeBuild, error: unknown): Promise<ExplainedError> {
+  const step = error instanceof ImageBuildError ? error.failure.step : undefined;
+  const where = step ? ` at step ${step.index}/${step.total} \`${step.instruction}\`` : '';
+  const why = error instanceof ImageBuildError ? error.failure.message : (error as Error).message;
+  const lines = (await readFile(build.logFile, 'utf8')).trimEnd().split('\n');
+  return new ExplainedError(
+    `docker build of ${build.image} failed${where}: ${why}\nLast lines of ${build.logFile}:\n` +
+      `${lines.slice(-LOG_LINES_IN_ERRORS).join('\n')}\n` +
+      `Fix the recipe (or the problem the log shows), then run again: ${build.rerun}`,
+    { cause: error },
+  );
+}
+
+/** Runs `sh -c verify` in the new image with no network; its output as one line, or a clear error. */
+export async function verifyImage(
+  docker: Engine,
+  image: string,
+  verify: string,
+  rerun: string,
+): Promise<string> {
+  await using container = await startContainer(docker, {
+    image,
+    entrypoint: ['sh'],
+    cmd: ['-c', verify],
+    networkDisabled: true,
+  });
+  const { exitCode, timedOut } = await container.waitFor(forExit(), VERIFY_TIMEOUT_MS);
+  const output = (await container.logs()).trim();
+  if (exitCode !== 0) {
+    const how = timedOut
+      ? `did not end within ${VERIFY_TIMEOUT_MS / 1000} s`
+      : `exited with ${exitCode}`;
+    throw new ExplainedError(
+      `the new ${image} fails its check (VERIFY in image.conf: ${verify}): it ${how}. Output:\n${output}\n` +
+        `Fix the recipe, then run again: ${rerun} --force`,
+    );
+  }
+  return output.replace(/\s*\n\s*/g, ' ');
+}
