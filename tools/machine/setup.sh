@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares this machine for the project, doing only what is missing: npm packages, a Docker engine,
-# the offline base images. Safe to run any number of times.
+# the offline base images (through Nx). Safe to run any number of times.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -22,7 +22,11 @@ else
   step "npm packages up to date"
 fi
 
-# make-base-images.sh starts (or installs) the Docker engine first. It is also what the Nx base
-# projects (base-<name>:build) run per image; the whole set in one run here takes a second when all
-# is up to date and does not depend on the workspace's Nx plugin loading.
-bash tools/machine/make-base-images.sh
+bash tools/machine/ensure-docker.sh
+
+# The offline stand-in base images: one Nx project per recipe (base-<folder> in
+# tools/machine/base-images), each made after the one it is built on and kept when its recipe hash
+# is unchanged. Offline: setup makes what is missing, whatever the base mode of later builds.
+step "offline base images (nx run-many -t build --projects=tag:base-image)"
+SAGEMAKER_TEMPLATES_BASE=offline NX_DAEMON=${NX_DAEMON:-false} NX_TUI=false \
+  npx --no-install nx run-many -t build --projects=tag:base-image --outputStyle=static

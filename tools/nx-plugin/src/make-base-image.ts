@@ -159,8 +159,9 @@ async function putBack(
   const at = image.lastIndexOf(':');
   const [repository, tag] =
     at > image.lastIndexOf('/') ? [image.slice(0, at), image.slice(at + 1)] : [image, 'latest'];
+  const failed = (await inspectImage(docker, image))?.Id;
   if (previousId) await tagImage(docker, previousId, repository, tag);
-  else await removeImage(docker, image);
+  if (failed && failed !== previousId) await removeImage(docker, failed).catch(() => undefined);
   throw error;
 }
 

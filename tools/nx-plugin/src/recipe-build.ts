@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ExplainedError } from '@sagemaker-templates/contract';
 import {
@@ -52,9 +52,11 @@ export async function buildRecipeImage(docker: Engine, build: RecipeBuild): Prom
       onLine,
     }));
   } catch (error) {
-    log.write(`${(error as Error).message}\n`);
     await closeLog(log);
-    throw await buildFailure(build, error);
+    const failure = await buildFailure(build, error);
+    // The engine's own account (with the context's Dockerfile path) goes to the log only.
+    await appendFile(build.logFile, `${(error as Error).message}\n`);
+    throw failure;
   }
   await closeLog(log);
   return imageId;
@@ -62,16 +64,22 @@ export async function buildRecipeImage(docker: Engine, build: RecipeBuild): Prom
 
 const closeLog = (log: WriteStream) => new Promise<void>((done) => log.end(done));
 
-/** The failed step and the engine's words, the end of the full log, and the fix. */
+/** The failed step and the engine's words, the end of the full log, the engine's hint, the fix. */
 async function buildFailure(build: RecipeBuild, error: unknown): Promise<ExplainedError> {
-  const step = error instanceof ImageBuildError ? error.failure.step : undefined;
+  const failure = error instanceof ImageBuildError ? error.failure : undefined;
+  const step = failure?.step;
   const where = step ? ` at step ${step.index}/${step.total} \`${step.instruction}\`` : '';
-  const why = error instanceof ImageBuildError ? error.failure.message : (error as Error).message;
+  const why = failure?.message ?? (error as Error).message;
   const lines = (await readFile(build.logFile, 'utf8')).trimEnd().split('\n');
+  const hint = (error as Error).message.split('\n').find((line) => line.startsWith('Hint: '));
   return new ExplainedError(
-    `docker build of ${build.image} failed${where}: ${why}\nLast lines of ${build.logFile}:\n` +
-      `${lines.slice(-LOG_LINES_IN_ERRORS).join('\n')}\n` +
+    [
+      `docker build of ${build.image} failed${where}: ${why}`,
+      `Last lines of ${build.logFile}:`,
+      ...lines.slice(-LOG_LINES_IN_ERRORS),
+      ...(hint ? [hint] : []),
       `Fix the recipe (or the problem the log shows), then run again: ${build.rerun}`,
+    ].join('\n'),
     { cause: error },
   );
 }

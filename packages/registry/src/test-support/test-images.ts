@@ -23,7 +23,7 @@ export async function openTestImages(docker: Engine): Promise<TestImages> {
   for (const candidate of BASES) if (await inspectImage(docker, candidate)) base ??= candidate;
   if (!base) {
     throw new Error(
-      `None of ${BASES.join(', ')} is on the engine. Make the offline bases with bash tools/machine/make-base-images.sh.`,
+      `None of ${BASES.join(', ')} is on the engine. Make the offline bases with SAGEMAKER_TEMPLATES_BASE=offline npx nx run-many -t build --projects=tag:base-image.`,
     );
   }
   const built: string[] = [];

@@ -1,14 +1,13 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const exec = promisify(execFile);
 const DOCKER = process.env.SAGEMAKER_TEMPLATES_DOCKER ?? '/usr/bin/docker';
-const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'make-base-images.sh');
-const WORKSPACE = join(dirname(SCRIPT), '../..');
+const HERE = import.meta.dirname;
+const WORKSPACE = join(HERE, '../..');
 const LABEL = 'dev.sagemaker-templates';
 const IMAGES = {
   debian: { ref: 'sagemaker-templates/debian:bookworm', standsInFor: 'debian:bookworm-slim' },
@@ -25,18 +24,35 @@ const IMAGES = {
 } as const;
 const HOST_CA_DIR = '/usr/local/share/ca-certificates';
 
-async function makeBaseImages(...args: string[]): Promise<string> {
+/** `nx <args>` in the workspace, offline base mode, plain output; stdout and stderr together. */
+async function nx(...args: string[]): Promise<string> {
   try {
-    const { stdout, stderr } = await exec('bash', [SCRIPT, ...args], {
-      maxBuffer: 64 << 20,
-      timeout: 900_000,
-    });
+    const { stdout, stderr } = await exec(
+      'npx',
+      ['--no-install', 'nx', ...args, '--outputStyle=static'],
+      {
+        cwd: WORKSPACE,
+        env: {
+          ...process.env,
+          NX_DAEMON: 'false',
+          NX_TUI: 'false',
+          FORCE_COLOR: '0',
+          SAGEMAKER_TEMPLATES_BASE: 'offline',
+        },
+        maxBuffer: 64 << 20,
+        timeout: 900_000,
+      },
+    );
     return stdout + stderr;
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(`bash ${SCRIPT} ${args.join(' ')} failed:\n${stdout}${stderr}`);
+    throw new Error(`npx nx ${args.join(' ')} failed:\n${stdout}${stderr}`);
   }
 }
+
+/** What setup.sh runs: every base image, each after the one it is built on. */
+const makeBaseImages = (...args: string[]) =>
+  nx('run-many', '-t', 'build', '--projects=tag:base-image', ...args);
 
 /** Runs `sh -c script` in a throw-away container (no network) and returns its trimmed stdout. */
 async function inImage(image: string, script: string, ...args: string[]): Promise<string> {
@@ -75,7 +91,7 @@ function hostCaBodies(dir = HOST_CA_DIR): string[] {
   });
 }
 
-describe('tools/machine/make-base-images.sh', () => {
+describe('the offline base images (Nx projects base-<recipe>)', () => {
   beforeAll(async () => {
     // Makes whatever is missing; when the images are already up to date this takes a second.
     await makeBaseImages();
@@ -133,7 +149,7 @@ describe('tools/machine/make-base-images.sh', () => {
 
   it('pytorch: CPU torch and the pinned AWS toolkits, wired as AWS wires them, with no build tools', async () => {
     const pins = Object.fromEntries(
-      readFileSync(join(dirname(SCRIPT), 'base-images/pytorch/requirements.txt'), 'utf8')
+      readFileSync(join(HERE, 'base-images/pytorch/requirements.txt'), 'utf8')
         .split('\n')
         .filter((line) => /^[A-Za-z]/.test(line))
         .map((line) => line.split('==') as [string, string]),
@@ -208,31 +224,18 @@ describe('tools/machine/make-base-images.sh', () => {
     const seconds = (Date.now() - started) / 1000;
     for (const { ref } of Object.values(IMAGES)) expect(out).toContain(`${ref} up to date`);
     expect(out).not.toContain('making');
-    expect(out).toContain('base images: all up to date');
+    expect(out).toContain('Successfully ran target build for 4 projects');
     expect(seconds).toBeLessThan(30);
-    await expect(makeBaseImages('--check')).resolves.toContain('all up to date');
+    await expect(makeBaseImages('--check')).resolves.toContain(
+      'Successfully ran target build for 4 projects',
+    );
   });
 
-  it('the Nx base projects make each image through the same script, after the one it is built on', async () => {
-    const nx = (...args: string[]) =>
-      exec('npx', ['--no-install', 'nx', ...args, '--outputStyle=static'], {
-        cwd: WORKSPACE,
-        env: {
-          ...process.env,
-          NX_DAEMON: 'false',
-          NX_TUI: 'false',
-          FORCE_COLOR: '0',
-          SAGEMAKER_TEMPLATES_BASE: 'offline',
-        },
-        maxBuffer: 64 << 20,
-        timeout: 900_000,
-      });
-    const made = await nx('run', 'base-node:build');
-    const output = made.stdout + made.stderr;
+  it('nx run base-node:build makes the image it is built on first (^build), then node', async () => {
+    const output = await nx('run', 'base-node:build');
     expect(output).toMatch(/nx run base-debian:build[\s\S]*nx run base-node:build/);
+    expect(output).toContain(`${IMAGES.debian.ref} up to date`);
     expect(output).toContain(`${IMAGES.node.ref} up to date`);
     expect(output).not.toContain('making');
-    const checked = await nx('run-many', '-t', 'build', '--projects=tag:base-image', '--check');
-    expect(checked.stdout).toContain('Successfully ran target build for 4 projects');
   });
 });
