@@ -29,7 +29,8 @@ export async function resolveBase(
   mode: BaseMode,
 ): Promise<ResolvedBase> {
   const { upstream, offline } = manifest.base;
-  const makeOffline = 'Make it with `bash tools/machine/make-base-images.sh`.';
+  const makeOffline =
+    'Make it with `SAGEMAKER_TEMPLATES_BASE=offline npx nx run-many -t build --projects=tag:base-image`.';
   if (mode === 'offline') {
     if (!offline)
       throw new Error(
