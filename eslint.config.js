@@ -16,6 +16,24 @@ export default tseslint.config(
     },
   },
   {
+    // One door to Docker: only the engine talks to it; everything else goes through its functions.
+    ignores: ['packages/engine/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'dockerode',
+              message:
+                'Only packages/engine talks to Docker. Use (or add) a function of @sagemaker-templates/engine.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

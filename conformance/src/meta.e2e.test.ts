@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectEngine,
+  containersLabelled,
   hostGpuCount,
   SESSION_LABEL,
   sessionId,
@@ -57,11 +58,8 @@ describe.concurrent('conformance suite meta-test', () => {
   beforeAll(() => sweepLeftovers(docker));
   afterAll(async () => {
     // Every run removed its own containers: none of this session's is left, even before a sweep.
-    const left = await docker.listContainers({
-      all: true,
-      filters: { label: [`${SESSION_LABEL}=${sessionId}`] },
-    });
-    expect(left.map((c) => c.Names)).toEqual([]);
+    const left = await containersLabelled(docker, `${SESSION_LABEL}=${sessionId}`);
+    expect(left.map((c) => c.names)).toEqual([]);
     await sweepLeftovers(docker);
   });
 

@@ -1,7 +1,12 @@
 import { dirname, resolve } from 'node:path';
-import type Docker from 'dockerode';
 import { loadManifest, type TemplateManifest } from '@sagemaker-templates/contract';
-import { connectEngine, inspectImage, sweepLeftovers } from '@sagemaker-templates/engine';
+import {
+  connectEngine,
+  inspectImage,
+  sweepLeftovers,
+  type Engine,
+  type ImageDescription,
+} from '@sagemaker-templates/engine';
 import { BlockedError } from './blocked-error.ts';
 import { type Check, type CheckContext, type Outcome, type Phase } from './check.ts';
 import { checks as allChecks } from './checks/index.ts';
@@ -25,7 +30,7 @@ export interface SuiteOptions {
   seed?: number;
   /** Garbage requests per serving container (training cases scale with it); default 200. */
   fuzzCount?: number;
-  docker?: Docker;
+  docker?: Engine;
   checks?: readonly Check[];
   onProgress?: (line: string) => void;
   onResult?: (result: CheckResult) => void;
@@ -87,7 +92,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
   };
 }
 
-async function existingImage(docker: Docker, image: string): Promise<Docker.ImageInspectInfo> {
+async function existingImage(docker: Engine, image: string): Promise<ImageDescription> {
   const info = await inspectImage(docker, image);
   if (!info) {
     throw new SuiteError(

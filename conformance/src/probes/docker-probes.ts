@@ -1,39 +1,32 @@
-import { access, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import type Docker from 'dockerode';
-import {
-  inputDataConfig,
-  limits,
-  paths,
-  resourceConfig,
-  type TemplateManifest,
-} from '@sagemaker-templates/contract';
+import type { TemplateManifest } from '@sagemaker-templates/contract';
 import {
   createNetwork,
-  gpuDeviceRequests,
   hostGpuCount,
   inspectImage,
-  OptMlTree,
   readImageFiles,
+  ServingRun,
   startContainer,
+  TrainingRun,
+  type Engine,
   type RunningContainer,
 } from '@sagemaker-templates/engine';
 import { BlockedError } from '../blocked-error.ts';
 import type { Probes } from '../check.ts';
 import type {
-  HttpExchange,
+  ImageInfo,
   ServingSession,
   ServingVariant,
   TrainingObservation,
   TrainingStart,
   TrainingVariant,
 } from '../observations.ts';
-import { exchange } from './http.ts';
 
 /** A training container that was started (or failed to start), with its /opt/ml tree. */
 export interface StartedTraining extends TrainingStart {
-  tree: OptMlTree;
+  run: TrainingRun;
   container?: RunningContainer;
   started: number;
 }
@@ -48,14 +41,14 @@ export class DockerProbes implements Probes {
   #disposers: (() => Promise<void>)[] = [];
 
   constructor(
-    private readonly docker: Docker,
+    private readonly docker: Engine,
     private readonly image: string,
     private readonly manifest: TemplateManifest,
     private readonly manifestDir: string,
     private readonly onProgress: (line: string) => void = () => {},
   ) {}
 
-  imageInfo(): Promise<Docker.ImageInspectInfo> {
+  imageInfo(): Promise<ImageInfo> {
     return this.#once('image', async () => {
       const info = await inspectImage(this.docker, this.image);
       if (!info)
@@ -137,62 +130,53 @@ export class DockerProbes implements Probes {
   /** Prepares the /opt/ml tree of a training run and starts its container (not waited for). */
   async startTraining(
     variant: TrainingVariant,
-    network?: { name: string; hosts: string[] },
+    cluster?: { network: string; hosts: string[] },
   ): Promise<StartedTraining> {
     const profile = this.#profile();
     const channels = variant.channels ?? profile.channels;
     const host = variant.host ?? `algo-1-${randomSuffix()}`;
-    const tree = await OptMlTree.create({
+    const run = await TrainingRun.prepare(this.docker, {
+      image: this.image,
       hyperparameters: variant.hyperparameters ?? profile.hyperparameters,
-      inputDataConfig: inputDataConfig(channels),
-      resourceConfig: resourceConfig(
-        host,
-        network?.hosts ?? [host],
-        variant.resourceConfigShape ?? 'full',
-      ),
       channels: Object.fromEntries(
-        Object.entries(channels).map(([name, c]) => [name, this.#resolve(c.source)]),
+        Object.entries(channels).map(([name, c]) => [
+          name,
+          { ...c, source: this.#resolve(c.source) },
+        ]),
       ),
+      host,
+      ...(cluster ? { cluster } : {}),
+      resourceConfigShape: variant.resourceConfigShape ?? 'full',
+      isolated: variant.isolated ?? false,
+      readOnlyChannels: variant.readOnlyChannels ?? false,
+      jobName: 'conformance-training',
+      ...(variant.gpus ? { gpus: variant.gpus } : {}),
+      ...(variant.env ? { env: variant.env } : {}),
+      ...(variant.binds ? { binds: variant.binds } : {}),
     });
-    this.#disposers.push(() => tree.dispose());
+    this.#disposers.push(() => run.dispose());
     this.onProgress(
-      `training run${variant.fault ? ` (${variant.fault})` : ''}${network ? ` on ${host}` : ''}`,
+      `training run${variant.fault ? ` (${variant.fault})` : ''}${cluster ? ` on ${host}` : ''}`,
     );
-    if (variant.isolated && !network) {
-      network = { name: (await this.#isolatedNetwork()).name, hosts: [host] };
-    }
     const started = performance.now();
     try {
-      const container = await startContainer(this.docker, {
-        image: this.image,
-        cmd: ['train'],
-        hostname: host,
-        binds: [
-          ...tree.binds({ readOnlyChannels: variant.readOnlyChannels ?? false }),
-          ...(variant.binds ?? []),
-        ],
-        env: { TRAINING_JOB_NAME: 'conformance-training', ...variant.env },
-        ...(variant.gpus ? { deviceRequests: gpuDeviceRequests(variant.gpus) } : {}),
-        ...(network ? { network: network.name, networkAliases: [host] } : {}),
-      });
-      this.#disposers.push(() => container.remove());
-      return { tree, container, started };
+      const container = await run.start();
+      return { run, container, started };
     } catch (error) {
-      return { tree, startError: (error as Error).message, started };
+      return { run, startError: (error as Error).message, started };
     }
   }
 
   /** Waits for a started training run and collects what it left behind. */
-  async finishTraining(run: StartedTraining, fault?: string): Promise<TrainingObservation> {
-    const { tree, container } = run;
-    const common = { ...(fault ? { fault } : {}), modelDir: tree.modelDir };
-    if (!container) {
-      const durationMs = Math.round(performance.now() - run.started);
+  async finishTraining(started: StartedTraining, fault?: string): Promise<TrainingObservation> {
+    const { run } = started;
+    const common = { ...(fault ? { fault } : {}), modelDir: run.tree.modelDir };
+    if (!started.container) {
       return {
-        startError: run.startError ?? 'unknown',
+        startError: started.startError ?? 'unknown',
         exitCode: null,
         timedOut: false,
-        durationMs,
+        durationMs: Math.round(performance.now() - started.started),
         logs: '',
         modelFiles: [],
         failure: undefined,
@@ -200,18 +184,8 @@ export class DockerProbes implements Probes {
         ...common,
       };
     }
-    const exit = await container.waitForExit(this.manifest.budgets.trainingSeconds * 1000);
-    if (exit.timedOut) await container.stop({ timeoutSeconds: 0 });
-    return {
-      exitCode: exit.timedOut ? null : exit.exitCode,
-      timedOut: exit.timedOut,
-      durationMs: exit.durationMs,
-      logs: await container.logs(),
-      modelFiles: await withSizes(tree.modelDir, await tree.listModelFiles()),
-      failure: await tree.readFailure(),
-      successFile: await exists(join(tree.outputDir, 'success')),
-      ...common,
-    };
+    const result = await run.finish(this.manifest.budgets.trainingSeconds * 1000);
+    return { ...result, ...common };
   }
 
   /** Two hosts, algo-1 and algo-2, on a private network, training at once (T24). */
@@ -221,7 +195,7 @@ export class DockerProbes implements Probes {
       this.#disposers.push(() => network.remove());
       const hosts = ['algo-1', 'algo-2'];
       const runs = await Promise.all(
-        hosts.map((host) => this.startTraining({ host }, { name: network.name, hosts })),
+        hosts.map((host) => this.startTraining({ host }, { network: network.name, hosts })),
       );
       return Promise.all(runs.map((run) => this.finishTraining(run)));
     });
@@ -276,98 +250,32 @@ export class DockerProbes implements Probes {
     return run.modelDir;
   }
 
-  /** A new internal network (no route out, no outside DNS), removed with the probes. */
-  async #isolatedNetwork(): Promise<{ name: string }> {
-    const internal = await createNetwork(this.docker, { internal: true });
-    this.#disposers.push(() => internal.remove());
-    return internal;
-  }
-
   async #serve(variant: ServingVariant = {}): Promise<ServingSession> {
     const source = variant.emptyModel ? undefined : await this.#modelSource();
-    const model = variant.multiModelNames ? undefined : source;
-    const tree = await OptMlTree.create(model ? { model } : {});
-    const modelBinds = (variant.multiModelNames ?? []).map(
-      (name) => `${source}:${paths.models}/${name}/model:ro`,
-    );
-    this.#disposers.push(() => tree.dispose());
-    const port = variant.port ?? limits.servingPort;
+    const names = variant.multiModelNames;
     this.onProgress(`serving container${variant.label ? ` (${variant.label})` : ''}`);
-    const internal = variant.isolated ? await this.#isolatedNetwork() : undefined;
-    const started = performance.now();
-    const container = await startContainer(this.docker, {
+    const run = await ServingRun.start(this.docker, {
       image: this.image,
-      cmd: ['serve'],
-      binds: [...tree.binds({ readOnlyModel: true, include: ['model'] }), ...modelBinds],
-      ...(internal ? { network: internal.name } : { publishPort: port }),
+      ...(source && !names ? { model: source } : {}),
+      ...(source && names ? { multiModel: { source, names } } : {}),
       ...(variant.env ? { env: variant.env } : {}),
+      ...(variant.port ? { port: variant.port } : {}),
+      isolated: variant.isolated ?? false,
     });
-    this.#disposers.push(() => container.remove());
-    const base = internal ? `http://${await addressOn(container, internal.name)}:${port}` : '';
-    const url = (path: string) => (internal ? `${base}${path}` : container.url(path));
-    const request: ServingSession['request'] = (path, init) =>
-      exchange(url(path), { timeoutMs: limits.invocationsTimeoutMs, ...init });
-    const { readyAfterMs, pings } = await pollUntilHealthy(
-      () => request('/ping', { timeoutMs: limits.pingTimeoutMs }),
-      started,
-      started + this.manifest.budgets.startupSeconds * 1000,
-      async () => (await container.state()).running,
-      variant.until ?? ((answer) => answer.status === 200),
+    this.#disposers.push(() => run.dispose());
+    const wait = await run.waitUntilHealthy(
+      this.manifest.budgets.startupSeconds * 1000,
+      variant.until ? { until: variant.until } : {},
     );
-    return { container, readyAfterMs, pings: pings.slice(-5), request };
+    return {
+      container: run.container,
+      readyAfterMs: wait.readyAfterMs,
+      pings: wait.answers,
+      request: (path, init) => run.request(path, init),
+    };
   }
-}
-
-/**
- * Sends GET /ping every 250 ms without waiting for earlier attempts (each may take its full 2 s:
- * docker-proxy holds connections to a port nobody listens on yet), until an answer is `done`
- * (default: 200), the deadline passes or the container exits. Readiness is thus measured to within 250 ms.
- */
-export async function pollUntilHealthy(
-  ping: () => Promise<HttpExchange>,
-  started: number,
-  deadline: number,
-  running: () => Promise<boolean>,
-  done: (answer: HttpExchange) => boolean = (answer) => answer.status === 200,
-): Promise<{ readyAfterMs: number | undefined; pings: HttpExchange[] }> {
-  const pings: HttpExchange[] = [];
-  const attempts: Promise<void>[] = [];
-  let readyAfterMs: number | undefined;
-  while (readyAfterMs === undefined && performance.now() < deadline) {
-    attempts.push(
-      ping().then((answer) => {
-        pings.push(answer);
-        if (done(answer)) readyAfterMs ??= Math.round(performance.now() - started);
-      }),
-    );
-    await new Promise((r) => setTimeout(r, 250));
-    if (readyAfterMs === undefined && !(await running())) break;
-  }
-  await Promise.all(attempts);
-  return { readyAfterMs, pings: pings.slice(-5) };
-}
-
-async function withSizes(dir: string, files: string[]): Promise<{ path: string; size: number }[]> {
-  return Promise.all(
-    files.map(async (path) => ({ path, size: (await stat(join(dir, path))).size })),
-  );
 }
 
 function randomSuffix(): string {
   return Math.random().toString(36).slice(2, 7).padEnd(5, '0');
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** The container's IP address on `network` (the host reaches it there even when the network is internal). */
-async function addressOn(container: RunningContainer, network: string): Promise<string> {
-  const info = await container.inspect();
-  const address = info.NetworkSettings.Networks?.[network]?.IPAddress;
-  if (!address) throw new Error(`${container.describe()} has no address on network ${network}`);
-  return address;
 }

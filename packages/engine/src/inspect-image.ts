@@ -1,11 +1,14 @@
 import type Docker from 'dockerode';
 import { hasEngineStatus } from './engine-status.ts';
 
+/** What the engine says about an image (`docker image inspect`). */
+export type ImageDescription = Docker.ImageInspectInfo;
+
 /** The engine's description of an image, or undefined when the engine does not have it. */
 export async function inspectImage(
   docker: Docker,
   ref: string,
-): Promise<Docker.ImageInspectInfo | undefined> {
+): Promise<ImageDescription | undefined> {
   try {
     return await docker.getImage(ref).inspect();
   } catch (error) {

@@ -79,6 +79,15 @@ export class RunningContainer implements AsyncDisposable {
     return demuxLogs(buffer).combined;
   }
 
+  /** Copies the container's output, as it comes, onto `stdout` and `stderr` (e.g. this process's). */
+  async followLogs(
+    stdout: NodeJS.WritableStream = process.stdout,
+    stderr: NodeJS.WritableStream = process.stderr,
+  ): Promise<void> {
+    const stream = await this.container.logs({ follow: true, stdout: true, stderr: true });
+    this.container.modem.demuxStream(stream, stdout, stderr);
+  }
+
   /**
    * The last `count` log lines, followed by any of the last stderr lines that they miss; an empty
    * list when the container is gone. The engine copies stdout and stderr separately, so a burst

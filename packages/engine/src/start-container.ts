@@ -16,6 +16,8 @@ export interface StartContainerOptions {
   binds?: string[];
   /** Publish this container port (`true`: 8080) on 127.0.0.1 at a random host port. */
   publishPort?: boolean | number;
+  /** The loopback host port to publish it on; default a free one the engine picks. */
+  hostPort?: number | undefined;
   network?: string;
   networkAliases?: string[];
   hostname?: string;
@@ -60,6 +62,7 @@ function createOptions(
   portKey: string | undefined,
 ): Docker.ContainerCreateOptions {
   const { network, networkAliases } = options;
+  const hostPort = options.hostPort ? String(options.hostPort) : '';
   return {
     Image: options.image,
     // No Cmd at all (rather than an empty one) keeps the image's own CMD.
@@ -75,8 +78,10 @@ function createOptions(
     HostConfig: {
       AutoRemove: false,
       ...(options.binds ? { Binds: options.binds } : {}),
-      // An empty HostPort makes the engine pick a free one: never a fixed host port.
-      ...(portKey ? { PortBindings: { [portKey]: [{ HostIp: '127.0.0.1', HostPort: '' }] } } : {}),
+      // An empty HostPort makes the engine pick a free one: no fixed host port unless asked.
+      ...(portKey
+        ? { PortBindings: { [portKey]: [{ HostIp: '127.0.0.1', HostPort: hostPort }] } }
+        : {}),
       ...(network ? { NetworkMode: network } : {}),
       ...(options.deviceRequests?.length ? { DeviceRequests: options.deviceRequests } : {}),
       ...options.hostConfig,

@@ -1,5 +1,4 @@
-import type Docker from 'dockerode';
-import { inspectImage } from '@sagemaker-templates/engine';
+import { inspectImage, pullImage, type Engine } from '@sagemaker-templates/engine';
 import { ExplainedError, type TemplateManifest } from '@sagemaker-templates/contract';
 
 export type BaseMode = 'upstream' | 'offline' | 'auto';
@@ -24,7 +23,7 @@ export function baseMode(value = process.env.SAGEMAKER_TEMPLATES_BASE ?? 'auto')
  * stand-in, said loudly, since an image on a stand-in base must not be pushed by mistake.
  */
 export async function resolveBase(
-  docker: Docker,
+  docker: Engine,
   manifest: TemplateManifest,
   mode: BaseMode,
 ): Promise<ResolvedBase> {
@@ -66,12 +65,9 @@ export async function resolveBase(
   );
 }
 
-async function pull(docker: Docker, ref: string): Promise<string | undefined> {
+async function pull(docker: Engine, ref: string): Promise<string | undefined> {
   try {
-    const stream = await docker.pull(ref);
-    await new Promise<void>((resolve, reject) =>
-      docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())),
-    );
+    await pullImage(docker, ref);
     return undefined;
   } catch (error) {
     return (error as Error).message.split('\n')[0];

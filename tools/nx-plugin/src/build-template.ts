@@ -12,6 +12,7 @@ import {
   connectEngine,
   contentHash,
   inspectImage,
+  tagImage,
 } from '@sagemaker-templates/engine';
 import { baseMode, resolveBase, type ResolvedBase } from './base-image.ts';
 
@@ -61,7 +62,7 @@ export async function buildTemplate(
   const devTag = `${repository}:dev`;
   const existing = await inspectImage(docker, image);
   if (existing) {
-    await docker.getImage(existing.Id).tag({ repo: repository, tag: 'dev' });
+    await tagImage(docker, existing.Id, repository, 'dev');
     log(`up to date: ${image} (inputs unchanged, base ${base.ref})`);
     return { name, image, devTag, imageId: existing.Id, built: false, baseKind: base.kind };
   }

@@ -37,10 +37,13 @@ describe('chooseHyperparameters', () => {
 
 describe('chooseChannels', () => {
   it('resolves sample channels against the template and lets --channel replace or add one', () => {
-    const { sources, samples } = chooseChannels('/ws/templates/node', [['validation', '/data/v']], {
-      train: { source: 'fixtures/train' },
+    const channels = chooseChannels('/ws/templates/node', [['validation', '/data/v']], {
+      train: { source: 'fixtures/train', contentType: 'text/csv' },
+      validation: { source: 'fixtures/validation', contentType: 'text/csv' },
     });
-    expect(sources).toEqual({ train: '/ws/templates/node/fixtures/train', validation: '/data/v' });
-    expect(samples.validation).toEqual({ source: '/data/v' });
+    expect(channels).toEqual({
+      train: { source: '/ws/templates/node/fixtures/train', contentType: 'text/csv' },
+      validation: { source: '/data/v', contentType: 'text/csv' },
+    });
   });
 });

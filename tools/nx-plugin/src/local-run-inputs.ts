@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import type Docker from 'dockerode';
 import {
   ExplainedError,
   type ChannelSample,
   type TemplateManifest,
 } from '@sagemaker-templates/contract';
-import { gpuDeviceRequests, hostGpuCount } from '@sagemaker-templates/engine';
+import { hostGpuCount } from '@sagemaker-templates/engine';
 
 /** A local run the user asked for wrongly: the message names the option and the fix. */
 export class LocalRunError extends ExplainedError {
@@ -61,31 +60,28 @@ export async function chooseHyperparameters(
   return parsed as Record<string, string>;
 }
 
-/** The manifest's sample channels, with `--channel NAME=PATH` replacing or adding channels. */
+/**
+ * The manifest's sample channels with their sources resolved against the template folder, and
+ * `--channel NAME=PATH` replacing or adding channels (a path relative to the working folder).
+ */
 export function chooseChannels(
   root: string,
   overrides: [string, string][],
   sample: Record<string, ChannelSample> | undefined,
-): { samples: Record<string, ChannelSample>; sources: Record<string, string> } {
-  const samples: Record<string, ChannelSample> = { ...(sample ?? {}) };
-  const sources = Object.fromEntries(
-    Object.entries(samples).map(([channel, c]) => [
+): Record<string, ChannelSample> {
+  const channels = Object.fromEntries(
+    Object.entries(sample ?? {}).map(([channel, c]) => [
       channel,
-      isAbsolute(c.source) ? c.source : join(root, c.source),
+      { ...c, source: isAbsolute(c.source) ? c.source : join(root, c.source) },
     ]),
   );
-  for (const [channel, path] of overrides) {
-    sources[channel] = resolve(path);
-    samples[channel] = { ...samples[channel], source: sources[channel] };
-  }
-  return { samples, sources };
+  for (const [channel, path] of overrides)
+    channels[channel] = { ...channels[channel], source: resolve(path) };
+  return channels;
 }
 
-/** The host's GPUs when asked for (`all`), or when the template uses them and the host has some. */
-export async function gpus(
-  choice: GpuChoice,
-  manifest: TemplateManifest,
-): Promise<Docker.DeviceRequest[]> {
-  if (choice === 'none' || (choice === 'auto' && !manifest.capabilities.gpu)) return [];
-  return (await hostGpuCount()) > 0 ? gpuDeviceRequests('all') : [];
+/** Every GPU of the host when asked for (`all`), or when the template uses them; none when it has none. */
+export async function gpus(choice: GpuChoice, manifest: TemplateManifest): Promise<'all' | 0> {
+  if (choice === 'none' || (choice === 'auto' && !manifest.capabilities.gpu)) return 0;
+  return (await hostGpuCount()) > 0 ? 'all' : 0;
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectEngine, SESSION_LABEL } from '@sagemaker-templates/engine';
+import { connectEngine, containersLabelled, SESSION_LABEL } from '@sagemaker-templates/engine';
 import { makeTempWorkspace, nxTestEnv, type TempWorkspace } from './test-support/temp-workspace.ts';
 
 // `nx run <template>:train` and `:serve` in a throwaway workspace: train keeps its /opt/ml tree
@@ -93,11 +93,8 @@ describe('local train and serve targets', () => {
 });
 
 async function nodeContainers() {
-  const left = await connectEngine().listContainers({
-    all: true,
-    filters: { label: [SESSION_LABEL] },
-  });
-  return left.filter((c) => c.Image.startsWith('sagemaker-templates/node:'));
+  const left = await containersLabelled(connectEngine(), SESSION_LABEL);
+  return left.filter((c) => c.image.startsWith('sagemaker-templates/node:'));
 }
 
 /** `nx run node:serve --port 0` in its own process group, once it answers /ping. */

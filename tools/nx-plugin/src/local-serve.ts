@@ -1,18 +1,11 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { limits, loadManifest } from '@sagemaker-templates/contract';
-import type Docker from 'dockerode';
-import {
-  connectEngine,
-  OptMlTree,
-  startContainer,
-  type RunningContainer,
-} from '@sagemaker-templates/engine';
+import { loadManifest } from '@sagemaker-templates/contract';
+import { connectEngine, ServingRun, type RunningContainer } from '@sagemaker-templates/engine';
 import { buildTemplate } from './build-template.ts';
 import { gpus, LocalRunError, pairs, type GpuChoice } from './local-run-inputs.ts';
 import { LAST_TRAIN, localRunsDir } from './local-train.ts';
 import { stopOnSignal } from './stop-on-signal.ts';
-import { streamLogs } from './stream-logs.ts';
 
 /** Options of the serve target (src/executors/serve/schema.json). */
 export interface ServeOptions {
@@ -23,9 +16,9 @@ export interface ServeOptions {
 }
 
 /**
- * `nx run <template>:serve`: `docker run IMAGE serve` with a model mounted read-only at
- * /opt/ml/model (the last local training run's, or --model), published on 127.0.0.1:<port>.
- * Runs until Ctrl-C or SIGTERM, then stops the container as SageMaker does (SIGTERM, 30 s).
+ * `nx run <template>:serve`: the engine's ServingRun, as SageMaker runs an endpoint's container:
+ * the model read-only at /opt/ml/model (the last local training run's, or --model), published on
+ * 127.0.0.1:<port>. Runs until Ctrl-C or SIGTERM, then stops it as SageMaker does (SIGTERM, 30 s).
  */
 export async function localServe(root: string, options: ServeOptions): Promise<number> {
   const name = basename(resolve(root));
@@ -35,37 +28,26 @@ export async function localServe(root: string, options: ServeOptions): Promise<n
   const docker = connectEngine();
   const { image } = await buildTemplate(root);
   await mkdir(localRunsDir(name), { recursive: true });
-  const tree = await OptMlTree.create({ model, parentDir: localRunsDir(name) });
-  const container = await startContainer(docker, {
+  await using run = await ServingRun.start(docker, {
     image,
-    cmd: ['serve'],
+    model,
     env,
-    binds: tree.binds({ readOnlyModel: true, include: ['model'] }),
-    publishPort: true,
-    deviceRequests: await gpus(options.gpus, manifest),
-    hostConfig: {
-      PortBindings: {
-        [`${limits.servingPort}/tcp`]: [
-          { HostIp: '127.0.0.1', HostPort: options.port ? String(options.port) : '' },
-        ],
-      },
-    },
+    ...(options.port ? { hostPort: options.port } : {}),
+    gpus: await gpus(options.gpus, manifest),
+    parentDir: localRunsDir(name),
   });
-  try {
-    console.log(`[${name}:serve] model ${model} (read-only at /opt/ml/model)`);
-    console.log(
-      `[${name}:serve] ${container.url('/')} — try: curl ${container.url('/ping')}; Ctrl-C stops it`,
-    );
-    const exit = await serveUntilStopped(docker, name, container);
-    console.log(`[${name}:serve] the server exited ${exit.exitCode}`);
-    return 0;
-  } finally {
-    await container.remove();
-  }
+  const { container } = run;
+  console.log(`[${name}:serve] model ${model} (read-only at /opt/ml/model)`);
+  console.log(
+    `[${name}:serve] ${container.url('/')} — try: curl ${container.url('/ping')}; Ctrl-C stops it`,
+  );
+  const exit = await serveUntilStopped(name, container);
+  console.log(`[${name}:serve] the server exited ${exit.exitCode}`);
+  return 0;
 }
 
 /** Streams the server's logs until it exits, or until Ctrl-C stops it as SageMaker does. */
-async function serveUntilStopped(docker: Docker, name: string, container: RunningContainer) {
+async function serveUntilStopped(name: string, container: RunningContainer) {
   const stopped = new Promise<void>((done) => {
     stopOnSignal(
       `${name}:serve`,
@@ -77,7 +59,7 @@ async function serveUntilStopped(docker: Docker, name: string, container: Runnin
       'stopping (SIGTERM, then SIGKILL after 30 s)',
     );
   });
-  await streamLogs(docker, container);
+  await container.followLogs();
   return Promise.race([
     container.waitForExit(2 ** 31 - 1),
     stopped.then(() => container.waitForExit(35_000)),

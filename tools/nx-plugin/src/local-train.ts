@@ -1,13 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import type Docker from 'dockerode';
-import { inputDataConfig, loadManifest, resourceConfig } from '@sagemaker-templates/contract';
-import {
-  connectEngine,
-  OptMlTree,
-  startContainer,
-  type RunningContainer,
-} from '@sagemaker-templates/engine';
+import { loadManifest } from '@sagemaker-templates/contract';
+import { connectEngine, TrainingRun, type TrainingResult } from '@sagemaker-templates/engine';
 import { buildTemplate } from './build-template.ts';
 import {
   chooseChannels,
@@ -17,7 +11,6 @@ import {
   type GpuChoice,
 } from './local-run-inputs.ts';
 import { stopOnSignal } from './stop-on-signal.ts';
-import { streamLogs } from './stream-logs.ts';
 
 /** Options of the train target (src/executors/train/schema.json). */
 export interface TrainOptions {
@@ -34,9 +27,9 @@ export const localRunsDir = (name: string) => join(process.cwd(), '.cache', 'loc
 export const LAST_TRAIN = 'last-train.json';
 
 /**
- * `nx run <template>:train`: `docker run IMAGE train` as SageMaker (and SDK local mode) runs it: a
- * fresh /opt/ml tree with the config files and channels, host name algo-1, the host's GPUs when it
- * has any. Streams the logs, keeps the tree for inspection and returns the container's exit code.
+ * `nx run <template>:train`: the engine's TrainingRun, as SageMaker (and SDK local mode) runs the
+ * image: a fresh /opt/ml tree with the config files and channels, host name algo-1, the host's
+ * GPUs when it has any. Streams the logs, keeps the tree for inspection and returns the exit code.
  */
 export async function localTrain(root: string, options: TrainOptions): Promise<number> {
   const name = basename(resolve(root));
@@ -48,55 +41,51 @@ export async function localTrain(root: string, options: TrainOptions): Promise<n
   const docker = connectEngine();
   const { image } = await buildTemplate(root);
   await mkdir(localRunsDir(name), { recursive: true });
-  const tree = await OptMlTree.create({
-    hyperparameters,
-    inputDataConfig: inputDataConfig(channels.samples),
-    resourceConfig: resourceConfig(options.host),
-    channels: channels.sources,
-    parentDir: localRunsDir(name),
-  });
-  console.log(`[${name}:train] /opt/ml tree (kept): ${tree.root}`);
-  console.log(`[${name}:train] hyperparameters.json: ${JSON.stringify(hyperparameters)}`);
-  const container = await startContainer(docker, {
+  await using run = await TrainingRun.prepare(docker, {
     image,
-    cmd: ['train'],
-    hostname: options.host,
-    binds: tree.binds(),
-    deviceRequests: await gpus(options.gpus, manifest),
+    hyperparameters,
+    channels,
+    host: options.host,
+    gpus: await gpus(options.gpus, manifest),
+    jobName: `${name}-local`,
+    parentDir: localRunsDir(name),
+    keepTree: true,
   });
-  try {
-    return await followTraining(docker, name, container, tree);
-  } finally {
-    await container.remove();
-  }
+  console.log(`[${name}:train] /opt/ml tree (kept): ${run.tree.root}`);
+  console.log(`[${name}:train] hyperparameters.json: ${JSON.stringify(hyperparameters)}`);
+  await run.start();
+  const result = await followTraining(name, run);
+  await writeFile(
+    join(localRunsDir(name), LAST_TRAIN),
+    `${JSON.stringify({ tree: run.tree.root, exitCode: result.exitCode, at: new Date().toISOString() })}\n`,
+  );
+  console.log(summary(name, result));
+  return result.exitCode ?? 1;
 }
 
-/** Streams the training container's logs until it exits (Ctrl-C sends it SIGTERM), then says what it left. */
-async function followTraining(
-  docker: Docker,
-  name: string,
-  container: RunningContainer,
-  tree: OptMlTree,
-): Promise<number> {
+/** Streams the training container's logs until it exits (Ctrl-C sends it SIGTERM). */
+async function followTraining(name: string, run: TrainingRun): Promise<TrainingResult> {
+  const { container } = run;
   const signals = stopOnSignal(
     `${name}:train`,
     container,
     () => container.signal('SIGTERM'),
     'SIGTERM sent to the training container',
   );
-  await streamLogs(docker, container);
-  const exit = await container.waitForExit(2 ** 31 - 1);
-  signals.dispose();
-  await writeFile(
-    join(localRunsDir(name), LAST_TRAIN),
-    `${JSON.stringify({ tree: tree.root, exitCode: exit.exitCode, at: new Date().toISOString() })}\n`,
+  try {
+    await container.followLogs();
+    return await run.finish(2 ** 31 - 1);
+  } finally {
+    signals.dispose();
+  }
+}
+
+/** Exit code, time, model files and the failure file, for the end of the output. */
+function summary(name: string, result: TrainingResult): string {
+  const model = result.modelFiles.map((file) => file.path);
+  return (
+    `[${name}:train] exit ${result.exitCode} after ${(result.durationMs / 1000).toFixed(1)} s; ` +
+    `model: ${model.length ? model.join(', ') : 'none'} in ${result.modelDir}` +
+    (result.failure ? `\n[${name}:train] /opt/ml/output/failure: ${result.failure.trim()}` : '')
   );
-  const failure = await tree.readFailure();
-  const model = await tree.listModelFiles();
-  console.log(
-    `[${name}:train] exit ${exit.exitCode} after ${(exit.durationMs / 1000).toFixed(1)} s; ` +
-      `model: ${model.length ? model.join(', ') : 'none'} in ${tree.modelDir}` +
-      (failure ? `\n[${name}:train] /opt/ml/output/failure: ${failure.trim()}` : ''),
-  );
-  return exit.exitCode ?? 1;
 }

@@ -1,7 +1,6 @@
 import { basename, join, resolve } from 'node:path';
-import type Docker from 'dockerode';
 import { loadManifest, ManifestError, type TemplateManifest } from '@sagemaker-templates/contract';
-import { connectEngine, inspectImage } from '@sagemaker-templates/engine';
+import { connectEngine, inspectImage, type Engine } from '@sagemaker-templates/engine';
 import {
   checkImagePlatform,
   connectEcr,
@@ -90,7 +89,7 @@ export async function pushTemplate(
 
 /** Refuses an image on an offline stand-in base (unless allowed); warns about its platform. */
 async function refuseWrongBase(
-  docker: Docker,
+  docker: Engine,
   built: BuiltTemplate,
   manifest: TemplateManifest,
   plan: PushPlan,

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSuite } from '@sagemaker-templates/conformance';
-import { connectEngine, startContainer, sweepLeftovers } from '@sagemaker-templates/engine';
+import {
+  connectEngine,
+  imageReferences,
+  inspectImage,
+  removeImage,
+  startContainer,
+  sweepLeftovers,
+} from '@sagemaker-templates/engine';
 import { buildTemplate } from './build-template.ts';
 
 const run = promisify(execFile);
@@ -35,8 +42,8 @@ describe('templates/node through the Nx plugin', () => {
     const second = await buildTemplate(join(workspace, 'templates/node'), { quiet: true });
     expect(second.built).toBe(false);
     expect(second.imageId).toBe(first.imageId);
-    const dev = await docker.getImage('sagemaker-templates/node:dev').inspect();
-    expect(dev.Id).toBe(first.imageId);
+    const dev = await inspectImage(docker, 'sagemaker-templates/node:dev');
+    expect(dev?.Id).toBe(first.imageId);
   });
 
   // Only meaningful where the host trusts an extra CA (here: the TLS-intercepting proxy's).
@@ -77,14 +84,8 @@ describe('templates/node through the Nx plugin', () => {
     );
     afterAll(async () => {
       await rm(copy, { recursive: true, force: true });
-      const images = await docker.listImages({
-        filters: { reference: [`sagemaker-templates/${name}`] },
-      });
-      for (const image of images)
-        await docker
-          .getImage(image.Id)
-          .remove({ force: true })
-          .catch(() => {});
+      for (const reference of await imageReferences(docker, [`sagemaker-templates/${name}`]))
+        await removeImage(docker, reference).catch(() => {});
     });
 
     it('is an Nx project named after the folder that passes conformance with no edits', async () => {
