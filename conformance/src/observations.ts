@@ -1,23 +1,17 @@
 import type { ChannelSample } from '@sagemaker-templates/contract';
+import type { TrainingResult } from '@sagemaker-templates/engine';
 import type { HttpExchange, HttpRequest } from './http-exchange.ts';
 
 // The plain data that probes hand to checks: what a training run did, a serving container to talk
-// to, the image's configuration. Nothing here touches Docker, so a recording can stand in for it.
+// to, the image's configuration. Nothing here touches Docker (only the engine's plain result types),
+// so a recording can stand in for it.
 
 export type { HttpExchange, HttpRequest };
 
-/** What one `docker run IMAGE train` did. */
-export interface TrainingObservation {
+/** What one `docker run IMAGE train` did (the engine's TrainingRun result, or why it did not start). */
+export interface TrainingObservation extends Omit<TrainingResult, 'modelDir'> {
   /** Why the container could not start at all (e.g. no `train` executable), else undefined. */
   startError?: string;
-  exitCode: number | null;
-  timedOut: boolean;
-  durationMs: number;
-  logs: string;
-  modelFiles: { path: string; size: number }[];
-  failure: string | undefined;
-  /** Whether /opt/ml/output/success exists after the run (the training toolkit writes it, K6). */
-  successFile: boolean;
   /** Which fault was injected, for failing runs. */
   fault?: string;
   /** Host folder mounted at /opt/ml/model, kept until the probes are disposed. */

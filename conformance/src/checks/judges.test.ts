@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BlockedError } from '../blocked-error.ts';
 import type { HttpExchange } from '../http-exchange.ts';
 import type { TrainingObservation } from '../observations.ts';
-import { isShellForm } from './image/entrypoint-exec-form.ts';
+import { isShellForm } from './support/entrypoint.ts';
 import { initProgram } from './image/entrypoint-no-tini.ts';
 import { judgeClientError } from './serve/bad-input-client-error.ts';
 import { judgeSurvival } from './serve/bad-input-survives.ts';

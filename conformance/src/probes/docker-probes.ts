@@ -15,17 +15,10 @@ import {
 } from '@sagemaker-templates/engine';
 import { BlockedError } from '../blocked-error.ts';
 import type { Probes } from '../check.ts';
-import type {
-  ImageInfo,
-  ServingSession,
-  ServingVariant,
-  TrainingObservation,
-  TrainingStart,
-  TrainingVariant,
-} from '../observations.ts';
+import type * as Observed from '../observations.ts';
 
 /** A training container that was started (or failed to start), with its /opt/ml tree. */
-export interface StartedTraining extends TrainingStart {
+export interface StartedTraining extends Observed.TrainingStart {
   run: TrainingRun;
   container?: RunningContainer;
   started: number;
@@ -48,7 +41,7 @@ export class DockerProbes implements Probes {
     private readonly onProgress: (line: string) => void = () => {},
   ) {}
 
-  imageInfo(): Promise<ImageInfo> {
+  imageInfo(): Promise<Observed.ImageInfo> {
     return this.#once('image', async () => {
       const info = await inspectImage(this.docker, this.image);
       if (!info)
@@ -69,12 +62,12 @@ export class DockerProbes implements Probes {
   }
 
   /** The sample training run of the manifest, on a full /opt/ml tree. */
-  training(): Promise<TrainingObservation> {
+  training(): Promise<Observed.TrainingObservation> {
     return this.#once('training', () => this.#train({}));
   }
 
   /** A run that must fail: the manifest's failing hyperparameters, else a missing channel. */
-  failingTraining(): Promise<TrainingObservation> {
+  failingTraining(): Promise<Observed.TrainingObservation> {
     return this.#once('failing-training', () => {
       const failing = this.#profile().failingHyperparameters;
       return failing
@@ -87,17 +80,20 @@ export class DockerProbes implements Probes {
   }
 
   /** Another training run of the sample data, changed as `variant` says; memoized by `key`. */
-  trainingVariant(key: string, variant: TrainingVariant): Promise<TrainingObservation> {
+  trainingVariant(
+    key: string,
+    variant: Observed.TrainingVariant,
+  ): Promise<Observed.TrainingObservation> {
     return this.#once(`training:${key}`, () => this.#train(variant));
   }
 
   /** One serving container, ready or not, with the model from training or from the manifest. */
-  serving(): Promise<ServingSession> {
+  serving(): Promise<Observed.ServingSession> {
     return this.#once('serving', () => this.#serve());
   }
 
   /** Another serving container, started as `variant` says; memoized by `key`. */
-  servingVariant(key: string, variant: ServingVariant): Promise<ServingSession> {
+  servingVariant(key: string, variant: Observed.ServingVariant): Promise<Observed.ServingSession> {
     return this.#once(`serving:${key}`, () => this.#serve(variant));
   }
 
@@ -129,7 +125,7 @@ export class DockerProbes implements Probes {
 
   /** Prepares the /opt/ml tree of a training run and starts its container (not waited for). */
   async startTraining(
-    variant: TrainingVariant,
+    variant: Observed.TrainingVariant,
     cluster?: { network: string; hosts: string[] },
   ): Promise<StartedTraining> {
     const profile = this.#profile();
@@ -168,7 +164,10 @@ export class DockerProbes implements Probes {
   }
 
   /** Waits for a started training run and collects what it left behind. */
-  async finishTraining(started: StartedTraining, fault?: string): Promise<TrainingObservation> {
+  async finishTraining(
+    started: StartedTraining,
+    fault?: string,
+  ): Promise<Observed.TrainingObservation> {
     const { run } = started;
     const common = { ...(fault ? { fault } : {}), modelDir: run.tree.modelDir };
     if (!started.container) {
@@ -189,7 +188,7 @@ export class DockerProbes implements Probes {
   }
 
   /** Two hosts, algo-1 and algo-2, on a private network, training at once (T24). */
-  multiHostTraining(): Promise<TrainingObservation[]> {
+  multiHostTraining(): Promise<Observed.TrainingObservation[]> {
     return this.#once('multi-host', async () => {
       const network = await createNetwork(this.docker);
       this.#disposers.push(() => network.remove());
@@ -233,7 +232,7 @@ export class DockerProbes implements Probes {
     );
   }
 
-  async #train(variant: TrainingVariant): Promise<TrainingObservation> {
+  async #train(variant: Observed.TrainingVariant): Promise<Observed.TrainingObservation> {
     return this.finishTraining(await this.startTraining(variant), variant.fault);
   }
 
@@ -250,7 +249,7 @@ export class DockerProbes implements Probes {
     return run.modelDir;
   }
 
-  async #serve(variant: ServingVariant = {}): Promise<ServingSession> {
+  async #serve(variant: Observed.ServingVariant = {}): Promise<Observed.ServingSession> {
     const source = variant.emptyModel ? undefined : await this.#modelSource();
     const names = variant.multiModelNames;
     this.onProgress(`serving container${variant.label ? ` (${variant.label})` : ''}`);

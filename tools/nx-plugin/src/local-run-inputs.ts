@@ -1,11 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import {
   ExplainedError,
+  loadManifest,
   type ChannelSample,
   type TemplateManifest,
 } from '@sagemaker-templates/contract';
-import { hostGpuCount } from '@sagemaker-templates/engine';
+import { connectEngine, hostGpuCount, type Engine } from '@sagemaker-templates/engine';
+import { buildTemplate } from './build-template.ts';
 
 /** A local run the user asked for wrongly: the message names the option and the fix. */
 export class LocalRunError extends ExplainedError {
@@ -13,6 +15,38 @@ export class LocalRunError extends ExplainedError {
 }
 
 export type GpuChoice = 'auto' | 'all' | 'none';
+
+/** Where local runs keep their /opt/ml trees, one folder per template (git-ignored). */
+export const localRunsDir = (name: string) => join(process.cwd(), '.cache', 'local-runs', name);
+
+/** What a local run of a template starts from. */
+export interface LocalRunStart<T> {
+  name: string;
+  engine: Engine;
+  /** The template's image, built (or found up to date) just now. */
+  image: string;
+  /** This template's folder under .cache/local-runs, made if missing. */
+  runsDir: string;
+  /** What `choose` made of the options. */
+  inputs: T;
+}
+
+/**
+ * Reads the template's manifest, lets `choose` turn the options into the run's inputs (before the
+ * build, so a wrong option fails at once), builds the image and makes the local-runs folder.
+ */
+export async function startLocalRun<T>(
+  root: string,
+  choose: (manifest: TemplateManifest, name: string) => Promise<T>,
+): Promise<LocalRunStart<T>> {
+  const name = basename(resolve(root));
+  const inputs = await choose(await loadManifest(join(root, 'template.json')), name);
+  const engine = connectEngine();
+  const { image } = await buildTemplate(root);
+  const runsDir = localRunsDir(name);
+  await mkdir(runsDir, { recursive: true });
+  return { name, engine, image, runsDir, inputs };
+}
 
 /**
  * The values of a repeatable `NAME=VALUE` option. Nx splits a lone array option at commas

@@ -1,10 +1,15 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import { loadManifest } from '@sagemaker-templates/contract';
-import { connectEngine, ServingRun, type RunningContainer } from '@sagemaker-templates/engine';
-import { buildTemplate } from './build-template.ts';
-import { gpus, LocalRunError, pairs, type GpuChoice } from './local-run-inputs.ts';
-import { LAST_TRAIN, localRunsDir } from './local-train.ts';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ServingRun, type RunningContainer } from '@sagemaker-templates/engine';
+import {
+  gpus,
+  localRunsDir,
+  LocalRunError,
+  pairs,
+  startLocalRun,
+  type GpuChoice,
+} from './local-run-inputs.ts';
+import { LAST_TRAIN } from './local-train.ts';
 import { stopOnSignal } from './stop-on-signal.ts';
 
 /** Options of the serve target (src/executors/serve/schema.json). */
@@ -21,23 +26,22 @@ export interface ServeOptions {
  * 127.0.0.1:<port>. Runs until Ctrl-C or SIGTERM, then stops it as SageMaker does (SIGTERM, 30 s).
  */
 export async function localServe(root: string, options: ServeOptions): Promise<number> {
-  const name = basename(resolve(root));
-  const manifest = await loadManifest(join(root, 'template.json'));
-  const model = options.model ? resolve(options.model) : await lastTrainedModel(name);
-  const env = Object.fromEntries(pairs('env', options.env, 'KEY=VALUE'));
-  const docker = connectEngine();
-  const { image } = await buildTemplate(root);
-  await mkdir(localRunsDir(name), { recursive: true });
-  await using run = await ServingRun.start(docker, {
+  const { name, engine, image, runsDir, inputs } = await startLocalRun(
+    root,
+    async (manifest, name) => ({
+      model: options.model ? resolve(options.model) : await lastTrainedModel(name),
+      env: Object.fromEntries(pairs('env', options.env, 'KEY=VALUE')),
+      gpus: await gpus(options.gpus, manifest),
+    }),
+  );
+  await using run = await ServingRun.start(engine, {
     image,
-    model,
-    env,
+    ...inputs,
     ...(options.port ? { hostPort: options.port } : {}),
-    gpus: await gpus(options.gpus, manifest),
-    parentDir: localRunsDir(name),
+    parentDir: runsDir,
   });
   const { container } = run;
-  console.log(`[${name}:serve] model ${model} (read-only at /opt/ml/model)`);
+  console.log(`[${name}:serve] model ${inputs.model} (read-only at /opt/ml/model)`);
   console.log(
     `[${name}:serve] ${container.url('/')} — try: curl ${container.url('/ping')}; Ctrl-C stops it`,
   );

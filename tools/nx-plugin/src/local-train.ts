@@ -1,13 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import { loadManifest } from '@sagemaker-templates/contract';
-import { connectEngine, TrainingRun, type TrainingResult } from '@sagemaker-templates/engine';
-import { buildTemplate } from './build-template.ts';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TrainingRun, type TrainingResult } from '@sagemaker-templates/engine';
 import {
   chooseChannels,
   chooseHyperparameters,
   gpus,
   pairs,
+  startLocalRun,
   type GpuChoice,
 } from './local-run-inputs.ts';
 import { stopOnSignal } from './stop-on-signal.ts';
@@ -21,8 +20,6 @@ export interface TrainOptions {
   gpus: GpuChoice;
 }
 
-/** Where local runs keep their /opt/ml trees, one folder per template (git-ignored). */
-export const localRunsDir = (name: string) => join(process.cwd(), '.cache', 'local-runs', name);
 /** The last training run of a template, which `serve` takes its model from. */
 export const LAST_TRAIN = 'last-train.json';
 
@@ -32,23 +29,22 @@ export const LAST_TRAIN = 'last-train.json';
  * GPUs when it has any. Streams the logs, keeps the tree for inspection and returns the exit code.
  */
 export async function localTrain(root: string, options: TrainOptions): Promise<number> {
-  const name = basename(resolve(root));
-  const manifest = await loadManifest(join(root, 'template.json'));
-  const profile = manifest.conformance.training;
-  const hyperparameters = await chooseHyperparameters(options, profile?.hyperparameters);
-  const overrides = pairs('channel', options.channel, 'NAME=PATH (e.g. train=data/)');
-  const channels = chooseChannels(root, overrides, profile?.channels);
-  const docker = connectEngine();
-  const { image } = await buildTemplate(root);
-  await mkdir(localRunsDir(name), { recursive: true });
-  await using run = await TrainingRun.prepare(docker, {
+  const { name, engine, image, runsDir, inputs } = await startLocalRun(root, async (manifest) => {
+    const profile = manifest.conformance.training;
+    const overrides = pairs('channel', options.channel, 'NAME=PATH (e.g. train=data/)');
+    return {
+      hyperparameters: await chooseHyperparameters(options, profile?.hyperparameters),
+      channels: chooseChannels(root, overrides, profile?.channels),
+      gpus: await gpus(options.gpus, manifest),
+    };
+  });
+  const { hyperparameters } = inputs;
+  await using run = await TrainingRun.prepare(engine, {
     image,
-    hyperparameters,
-    channels,
+    ...inputs,
     host: options.host,
-    gpus: await gpus(options.gpus, manifest),
     jobName: `${name}-local`,
-    parentDir: localRunsDir(name),
+    parentDir: runsDir,
     keepTree: true,
   });
   console.log(`[${name}:train] /opt/ml tree (kept): ${run.tree.root}`);
@@ -56,7 +52,7 @@ export async function localTrain(root: string, options: TrainOptions): Promise<n
   await run.start();
   const result = await followTraining(name, run);
   await writeFile(
-    join(localRunsDir(name), LAST_TRAIN),
+    join(runsDir, LAST_TRAIN),
     `${JSON.stringify({ tree: run.tree.root, exitCode: result.exitCode, at: new Date().toISOString() })}\n`,
   );
   console.log(summary(name, result));

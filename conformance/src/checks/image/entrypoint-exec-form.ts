@@ -1,10 +1,13 @@
-import { fail, pass, type Check } from '../../check.ts';
+import { fail, pass, type Check, type Outcome } from '../../check.ts';
+import { imageEntrypoint, isShellForm } from '../support/entrypoint.ts';
 
-/** Docker stores a shell-form ENTRYPOINT as ["/bin/sh", "-c", "<command>"]. */
-export function isShellForm(entrypoint: readonly string[] | null | undefined): boolean {
-  if (!entrypoint || entrypoint.length < 3) return false;
-  const [executable, flag] = entrypoint;
-  return /(^|\/)(ba|da)?sh$/.test(executable ?? '') && flag === '-c';
+/** Passes no ENTRYPOINT or one in exec form; fails the shell form (`/bin/sh -c ...`). */
+export function judgeEntrypointForm(entrypoint: string[] | undefined): Outcome {
+  if (!entrypoint || entrypoint.length === 0)
+    return pass('no ENTRYPOINT: `train` and `serve` run from PATH');
+  if (isShellForm(entrypoint))
+    return fail(`ENTRYPOINT is in shell form (${JSON.stringify(entrypoint)}), expected exec form`);
+  return pass(`ENTRYPOINT is exec form: ${JSON.stringify(entrypoint)}`);
 }
 
 export const entrypointExecForm: Check = {
@@ -14,15 +17,5 @@ export const entrypointExecForm: Check = {
   level: 'must',
   profile: 'image',
   hint: 'Write ENTRYPOINT ["executable", "arg"]: the shell form runs your program as a child of /bin/sh, which drops the `train`/`serve` argument and never forwards SIGTERM.',
-  async run({ probes }) {
-    const entrypoint = (await probes.imageInfo()).Config.Entrypoint as string[] | null | undefined;
-    if (!entrypoint || entrypoint.length === 0)
-      return pass('no ENTRYPOINT: `train` and `serve` run from PATH');
-    if (isShellForm(entrypoint)) {
-      return fail(
-        `ENTRYPOINT is in shell form (${JSON.stringify(entrypoint)}), expected exec form`,
-      );
-    }
-    return pass(`ENTRYPOINT is exec form: ${JSON.stringify(entrypoint)}`);
-  },
+  run: ({ probes }) => imageEntrypoint(probes).then(judgeEntrypointForm),
 };

@@ -1,5 +1,5 @@
 import { fail, pass, type Check } from '../../check.ts';
-import { isShellForm } from './entrypoint-exec-form.ts';
+import { imageEntrypoint, isShellForm } from '../support/entrypoint.ts';
 
 const INITS = /^(tini|tini-static|docker-init|dumb-init)$/;
 
@@ -21,7 +21,7 @@ export const entrypointNoTini: Check = {
   profile: 'image',
   hint: 'Make your program the ENTRYPOINT and handle SIGTERM in it; SageMaker documents that tini "gets confused by the train and serve arguments".',
   async run({ probes }) {
-    const entrypoint = (await probes.imageInfo()).Config.Entrypoint as string[] | null | undefined;
+    const entrypoint = await imageEntrypoint(probes);
     const init = initProgram(entrypoint);
     if (init)
       return fail(

@@ -2,12 +2,10 @@ import { basename, isAbsolute, resolve } from 'node:path';
 import type { Check, CheckContext } from '../../check.ts';
 import { dataCases } from '../../robustness/data-garbage.ts';
 import { Random, sampleByKind } from '../../robustness/random.ts';
-import { trainsOnly } from '../support/variant-run.ts';
 import {
-  judgeGarbageTrainings,
+  garbageTrainingCheck,
   lineNumber,
   names,
-  runGarbageTrainings,
   trainingCaseCount,
   type GarbageTraining,
 } from '../support/training-cases.ts';
@@ -54,12 +52,6 @@ export const robustTrainData: Check = {
   clauses: 'R6, R7, T18',
   level: 'must',
   profile: 'robustness',
-  // Beside the serving fuzz, which leaves CPU idle, rather than among the container starts.
-  phase: 'fuzz',
   hint: 'Validate the data as you read it: decode UTF-8 strictly, parse numbers strictly and refuse values that are not finite in the precision you train in (float32: |x| > 3.4e38), check every row\'s column count, and refuse a channel without rows. Write /opt/ml/output/failure starting with "<file> line <n>: <what is wrong>", then exit non-zero.',
-  notApplicable: trainsOnly,
-  async run(ctx) {
-    const outcomes = await runGarbageTrainings(ctx, await dataTrainings(ctx));
-    return judgeGarbageTrainings(outcomes, ctx.fuzz.seed, 'data');
-  },
+  ...garbageTrainingCheck('data', dataTrainings),
 };

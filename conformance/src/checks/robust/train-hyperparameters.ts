@@ -3,11 +3,9 @@ import { resolve } from 'node:path';
 import type { Check, CheckContext } from '../../check.ts';
 import { hyperparameterCases } from '../../robustness/hyperparameter-garbage.ts';
 import { Random, sampleByKind } from '../../robustness/random.ts';
-import { trainsOnly } from '../support/variant-run.ts';
 import {
-  judgeGarbageTrainings,
+  garbageTrainingCheck,
   names,
-  runGarbageTrainings,
   trainingCaseCount,
   type GarbageTraining,
 } from '../support/training-cases.ts';
@@ -38,12 +36,6 @@ export const robustTrainHyperparameters: Check = {
   clauses: 'R5, T18',
   level: 'must',
   profile: 'robustness',
-  // Beside the serving fuzz, which leaves CPU idle, rather than among the container starts.
-  phase: 'fuzz',
   hint: "Validate every hyperparameter before training: its type, its range, and that it is finite (NaN passes every range check, since each comparison with it is false). On failure write /opt/ml/output/failure starting with the hyperparameter's name and the fix, then exit non-zero.",
-  notApplicable: trainsOnly,
-  async run(ctx) {
-    const outcomes = await runGarbageTrainings(ctx, await hyperparameterTrainings(ctx));
-    return judgeGarbageTrainings(outcomes, ctx.fuzz.seed, 'hyperparameters');
-  },
+  ...garbageTrainingCheck('hyperparameters', hyperparameterTrainings),
 };

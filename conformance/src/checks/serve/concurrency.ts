@@ -1,6 +1,6 @@
 import { fail, pass, type Check } from '../../check.ts';
 import { describeStatus } from '../../http-exchange.ts';
-import { firstWorkingSample, invoke, is2xx, readySession, servesOnly } from '../support/serving.ts';
+import { invoke, is2xx, readyWithSample, servesOnly } from '../support/serving.ts';
 
 export const PARALLEL_REQUESTS = 16;
 
@@ -14,8 +14,7 @@ export const serveConcurrency: Check = {
   hint: 'Queue or serve concurrent requests instead of rejecting them: SageMaker sends requests in parallel (and batch transform up to MaxConcurrentTransforms at once).',
   notApplicable: servesOnly,
   async run(ctx) {
-    const session = await readySession(ctx);
-    const sample = await firstWorkingSample(ctx);
+    const { session, sample } = await readyWithSample(ctx);
     const answers = await Promise.all(
       Array.from({ length: PARALLEL_REQUESTS }, () => invoke(ctx, session, sample)),
     );

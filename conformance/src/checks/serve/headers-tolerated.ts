@@ -1,6 +1,6 @@
 import { fail, pass, type Check } from '../../check.ts';
 import { describeStatus, excerpt } from '../../http-exchange.ts';
-import { firstWorkingSample, invoke, is2xx, readySession, servesOnly } from '../support/serving.ts';
+import { invoke, is2xx, readyWithSample, servesOnly } from '../support/serving.ts';
 
 /** 1024 visible US-ASCII characters, the longest custom attributes InvokeEndpoint forwards. */
 export const CUSTOM_ATTRIBUTES = Array.from({ length: 1024 }, (_, i) =>
@@ -23,8 +23,7 @@ export const serveHeadersTolerated: Check = {
   hint: 'Ignore headers you do not use; X-Amzn-SageMaker-Custom-Attributes may carry up to 1024 characters of anything visible.',
   notApplicable: servesOnly,
   async run(ctx) {
-    const session = await readySession(ctx);
-    const sample = await firstWorkingSample(ctx);
+    const { session, sample } = await readyWithSample(ctx);
     const answer = await invoke(ctx, session, sample, SAGEMAKER_HEADERS);
     if (!is2xx(answer.status)) {
       return fail(

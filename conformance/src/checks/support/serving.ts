@@ -20,6 +20,14 @@ export async function readySession(ctx: CheckContext): Promise<Session> {
   return session;
 }
 
+/** The ready serving session and a sample request that worked on it (blocked otherwise). */
+export async function readyWithSample(
+  ctx: CheckContext,
+): Promise<{ session: Session; sample: SampleRequest }> {
+  const session = await readySession(ctx);
+  return { session, sample: await firstWorkingSample(ctx) };
+}
+
 export async function requestBody(ctx: CheckContext, request: SampleRequest): Promise<string> {
   if (request.body !== undefined) return request.body;
   const file = request.bodyFile ?? '';

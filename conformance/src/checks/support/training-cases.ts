@@ -1,8 +1,8 @@
 import { limits } from '@sagemaker-templates/contract';
-import { fail, pass, skip, type CheckContext, type Outcome } from '../../check.ts';
+import { fail, pass, skip, type Check, type CheckContext, type Outcome } from '../../check.ts';
 import type { TrainingObservation, TrainingVariant } from '../../observations.ts';
 import { mapLimit } from '../../robustness/map-limit.ts';
-import { describeExit, requireSuccess } from './training.ts';
+import { describeExit, requireSuccess, trainsOnly } from './training.ts';
 import { replay } from './fuzz-run.ts';
 
 /** Training containers of one robustness check in flight at once. */
@@ -93,4 +93,20 @@ export function judgeGarbageTrainings(
   return pass(
     `${outcomes.length} runs on garbage ${noun} (seed ${seed}) each failed (exit ${exits}) with a failure file naming the cause: ${outcomes.map((o) => o.training.what).join('; ')}`,
   );
+}
+
+/**
+ * The phase and body of a garbage-training check: runs the cases `make` draws and judges them. The
+ * runs go beside the serving fuzz, which leaves CPU idle, rather than among the container starts.
+ */
+export function garbageTrainingCheck(
+  noun: string,
+  make: (ctx: CheckContext) => Promise<GarbageTraining[]>,
+): Pick<Check, 'phase' | 'notApplicable' | 'run'> {
+  return {
+    phase: 'fuzz',
+    notApplicable: trainsOnly,
+    run: async (ctx) =>
+      judgeGarbageTrainings(await runGarbageTrainings(ctx, await make(ctx)), ctx.fuzz.seed, noun),
+  };
 }

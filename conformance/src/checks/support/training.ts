@@ -1,4 +1,5 @@
 import { BlockedError } from '../../blocked-error.ts';
+import { fail, pass, type CheckContext, type Outcome } from '../../check.ts';
 import type { TrainingObservation } from '../../observations.ts';
 
 /** The last `count` non-empty log lines, indented, for messages. */
@@ -40,3 +41,33 @@ export function withLogs(message: string, run: TrainingObservation): string {
     ? `${message}. Last log lines:\n${tail}`
     : `${message}. The container printed nothing.`;
 }
+
+/**
+ * Passes a run that exited 0 within the budget; otherwise fails with what it did instead, the first
+ * line of /opt/ml/output/failure and the last log lines. `expected` completes "expected exit ...".
+ */
+export function judgeSucceeded(
+  run: TrainingObservation,
+  what: string,
+  budgetSeconds: number,
+  expected = '0',
+): Outcome {
+  if (run.timedOut) {
+    const late = `training ${what} was still running after ${budgetSeconds} s (budgets.trainingSeconds)`;
+    return fail(withLogs(`${late}, expected exit ${expected}`, run));
+  }
+  if (run.exitCode !== 0) {
+    const failure = run.failure?.trim()
+      ? ` /opt/ml/output/failure says: ${run.failure.trim().split('\n')[0]}`
+      : '';
+    return fail(
+      withLogs(`training ${what} exited ${run.exitCode}, expected ${expected}.${failure}`, run),
+    );
+  }
+  return pass(`training ${what} succeeded (${describeExit(run)})`);
+}
+
+export const trainsOnly = ({ manifest }: CheckContext): string | undefined =>
+  manifest.capabilities.train
+    ? undefined
+    : 'the image does not train (capabilities.train is false)';

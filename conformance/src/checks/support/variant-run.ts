@@ -1,6 +1,6 @@
-import { fail, pass, type CheckContext, type Outcome } from '../../check.ts';
+import { fail, type CheckContext, type Outcome } from '../../check.ts';
 import type { TrainingObservation, TrainingVariant } from '../../observations.ts';
-import { describeExit, requireSuccess, withLogs } from './training.ts';
+import { judgeSucceeded, requireSuccess } from './training.ts';
 
 /**
  * Runs the sample training once more, changed by `variant`, and expects it to succeed too. Blocked
@@ -23,28 +23,5 @@ export function judgeVariantOutcome(
   budgetSeconds: number,
 ): Outcome {
   if (run.startError) return fail(`training ${what} could not start: ${run.startError}`);
-  if (run.timedOut)
-    return fail(
-      withLogs(
-        `training ${what} was still running after ${budgetSeconds} s, expected it to succeed like the plain run`,
-        run,
-      ),
-    );
-  if (run.exitCode !== 0) {
-    const failure = run.failure?.trim()
-      ? ` /opt/ml/output/failure says: ${run.failure.trim().split('\n')[0]}`
-      : '';
-    return fail(
-      withLogs(
-        `training ${what} exited ${run.exitCode}, expected 0 like the plain run.${failure}`,
-        run,
-      ),
-    );
-  }
-  return pass(`training ${what} succeeded (${describeExit(run)})`);
+  return judgeSucceeded(run, what, budgetSeconds, '0 like the plain run');
 }
-
-export const trainsOnly = ({ manifest }: CheckContext): string | undefined =>
-  manifest.capabilities.train
-    ? undefined
-    : 'the image does not train (capabilities.train is false)';

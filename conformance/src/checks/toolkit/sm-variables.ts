@@ -7,13 +7,12 @@ import {
   probeRecord,
   toolkitOnly,
 } from '../support/toolkit-probe.ts';
+import { tryJson } from '../support/json.ts';
 
+/** A variable's JSON value, or the raw text when it is not JSON. */
 const json = (value: string | undefined): unknown => {
-  try {
-    return value === undefined ? undefined : JSON.parse(value);
-  } catch {
-    return value;
-  }
+  const parsed = value === undefined ? undefined : tryJson(value);
+  return parsed ? parsed.value : value;
 };
 
 export const toolkitSmVariables: Check = {

@@ -1,6 +1,6 @@
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import type { TrainingObservation } from '../../observations.ts';
-import { describeExit, requireStarted, withLogs } from '../support/training.ts';
+import { describeExit, requireStarted, withLogs, trainsOnly } from '../support/training.ts';
 
 export function judgeFailureExit(run: TrainingObservation): Outcome {
   requireStarted(run);
@@ -24,7 +24,6 @@ export const trainFailureExitCode: Check = {
   level: 'must',
   profile: 'training',
   hint: 'Exit with a non-zero code when training fails; exit 0 makes SageMaker report the job Completed with a broken model.',
-  notApplicable: ({ manifest }) =>
-    manifest.capabilities.train ? undefined : 'the image does not train',
+  notApplicable: trainsOnly,
   run: async ({ probes }) => judgeFailureExit(await probes.failingTraining()),
 };

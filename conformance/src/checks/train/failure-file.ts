@@ -1,7 +1,7 @@
 import { limits, paths } from '@sagemaker-templates/contract';
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import type { TrainingObservation } from '../../observations.ts';
-import { requireStarted, withLogs } from '../support/training.ts';
+import { requireStarted, withLogs, trainsOnly } from '../support/training.ts';
 
 export function judgeFailureFile(run: TrainingObservation): Outcome {
   requireStarted(run);
@@ -30,7 +30,6 @@ export const trainFailureFile: Check = {
   level: 'must',
   profile: 'training',
   hint: 'Catch errors at the top of `train`, write what went wrong and how to fix it to /opt/ml/output/failure (the first 1024 characters become FailureReason), then exit non-zero.',
-  notApplicable: ({ manifest }) =>
-    manifest.capabilities.train ? undefined : 'the image does not train',
+  notApplicable: trainsOnly,
   run: async ({ probes }) => judgeFailureFile(await probes.failingTraining()),
 };

@@ -1,5 +1,6 @@
 import type { Check } from '../../check.ts';
-import { judgeVariantRun, trainsOnly } from '../support/variant-run.ts';
+import { trainsOnly } from '../support/training.ts';
+import { judgeVariantRun } from '../support/variant-run.ts';
 
 export const trainHyperparametersEmpty: Check = {
   id: 'train.hyperparameters.empty',

@@ -1,5 +1,7 @@
 import type { Check } from '../../check.ts';
-import { judgeVariantRun, trainsOnly } from '../support/variant-run.ts';
+import { trainsOnly } from '../support/training.ts';
+import { tryJson } from '../support/json.ts';
+import { judgeVariantRun } from '../support/variant-run.ts';
 
 /**
  * What the SageMaker SDK's framework estimators send for string values: json.dumps(value), so "0.1"
@@ -16,13 +18,7 @@ export function jsonEncodeHyperparameters(
   );
 }
 
-function isJsonString(value: string): boolean {
-  try {
-    return typeof JSON.parse(value) === 'string';
-  } catch {
-    return false;
-  }
-}
+const isJsonString = (value: string): boolean => typeof tryJson(value)?.value === 'string';
 
 export const trainHyperparametersJsonEncoded: Check = {
   id: 'train.hyperparameters.json-encoded',

@@ -1,7 +1,7 @@
 import { paths } from '@sagemaker-templates/contract';
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import type { TrainingObservation } from '../../observations.ts';
-import { requireSuccess, withLogs } from '../support/training.ts';
+import { requireSuccess, withLogs, trainsOnly } from '../support/training.ts';
 
 export function judgeModelWritten(run: TrainingObservation): Outcome {
   requireSuccess(run);
@@ -32,7 +32,6 @@ export const trainModelWritten: Check = {
   level: 'must',
   profile: 'training',
   hint: 'Write the trained model under /opt/ml/model: SageMaker tars exactly that folder into model.tar.gz; anything elsewhere is lost.',
-  notApplicable: ({ manifest }) =>
-    manifest.capabilities.train ? undefined : 'the image does not train',
+  notApplicable: trainsOnly,
   run: async ({ probes }) => judgeModelWritten(await probes.training()),
 };

@@ -1,7 +1,7 @@
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import type { TrainingObservation } from '../../observations.ts';
 import { describeExit, requireSuccess, withLogs } from '../support/training.ts';
-import { trainsOnly } from '../support/variant-run.ts';
+import { trainsOnly } from '../support/training.ts';
 
 export function judgeMultiHost(runs: TrainingObservation[], hosts: string[]): Outcome {
   const failed = runs

@@ -1,7 +1,7 @@
 import { limits } from '@sagemaker-templates/contract';
 import { fail, pass, type Check } from '../../check.ts';
 import { requireSuccess } from '../support/training.ts';
-import { trainsOnly } from '../support/variant-run.ts';
+import { trainsOnly } from '../support/training.ts';
 
 export const trainSigterm: Check = {
   id: 'train.sigterm',

@@ -33,28 +33,18 @@ export function settingsFromEnv(
     );
   }
 
-  let payloadMb = DEFAULT_MAX_PAYLOAD_MB;
-  const rawPayload = env.SAGEMAKER_MAX_PAYLOAD_IN_MB?.trim();
-  if (rawPayload) {
-    const value = Number(rawPayload);
-    if (Number.isFinite(value) && value > 0) payloadMb = value;
-    else
-      warnings.push(
-        `SAGEMAKER_MAX_PAYLOAD_IN_MB=${JSON.stringify(rawPayload)} is not a positive number; using ${DEFAULT_MAX_PAYLOAD_MB}`,
-      );
-  }
+  const payloadMb = positiveSetting(env, 'SAGEMAKER_MAX_PAYLOAD_IN_MB', DEFAULT_MAX_PAYLOAD_MB, {
+    integer: false,
+    warnings,
+  });
   const maxPayloadInMb = Math.max(1, Math.floor(payloadMb));
-
-  let concurrency = Math.max(1, Math.min(cpus, Math.floor(MAX_TOTAL_PAYLOAD_MB / maxPayloadInMb)));
-  const rawConcurrency = env.SAGEMAKER_MAX_CONCURRENT_TRANSFORMS?.trim();
-  if (rawConcurrency) {
-    const value = Number(rawConcurrency);
-    if (Number.isInteger(value) && value > 0) concurrency = value;
-    else
-      warnings.push(
-        `SAGEMAKER_MAX_CONCURRENT_TRANSFORMS=${JSON.stringify(rawConcurrency)} is not a positive integer; using ${concurrency}`,
-      );
-  }
+  const fittingConcurrency = Math.floor(MAX_TOTAL_PAYLOAD_MB / maxPayloadInMb);
+  const concurrency = positiveSetting(
+    env,
+    'SAGEMAKER_MAX_CONCURRENT_TRANSFORMS',
+    Math.max(1, Math.min(cpus, fittingConcurrency)),
+    { integer: true, warnings },
+  );
 
   return {
     settings: {
@@ -65,4 +55,22 @@ export function settingsFromEnv(
     },
     warnings,
   };
+}
+
+/** A positive number (or integer) from `env[name]`; `fallback`, with a warning, when it is not one. */
+function positiveSetting(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  { integer, warnings }: { integer: boolean; warnings: string[] },
+): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  const valid = integer ? Number.isInteger(value) : Number.isFinite(value);
+  if (valid && value > 0) return value;
+  warnings.push(
+    `${name}=${JSON.stringify(raw)} is not a positive ${integer ? 'integer' : 'number'}; using ${fallback}`,
+  );
+  return fallback;
 }
