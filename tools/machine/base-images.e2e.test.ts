@@ -3,6 +3,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { platformReference } from '@sagemaker-templates/contract';
+import { hostCanRun } from '@sagemaker-templates/engine';
 
 const exec = promisify(execFile);
 const DOCKER = process.env.SAGEMAKER_TEMPLATES_DOCKER ?? '/usr/bin/docker';
@@ -239,3 +241,50 @@ describe('the offline base images (Nx projects base-<recipe>)', () => {
     expect(output).not.toContain('making');
   });
 });
+
+// Graviton serving: the debian and node stand-ins made for linux/arm64 on this amd64 machine, their
+// RUN steps under QEMU (bash tools/machine/ensure-emulation.sh, which setup.sh runs).
+const arm64 = await hostCanRun('linux/arm64');
+describe.skipIf(!arm64.runs)('the arm64 stand-ins (--platform linux/arm64)', () => {
+  const ARM64 = {
+    debian: platformReference(IMAGES.debian.ref, 'linux/arm64'),
+    node: platformReference(IMAGES.node.ref, 'linux/arm64'),
+  };
+  let amd64Ids: string[];
+  beforeAll(async () => {
+    amd64Ids = await Promise.all([IMAGES.debian.ref, IMAGES.node.ref].map(imageId));
+  }, 60_000);
+
+  it('nx run base-node:build --platform linux/arm64 makes arm64 debian, then arm64 node', async () => {
+    const output = await nx('run', 'base-node:build', '--platform', 'linux/arm64');
+    expect(output).toMatch(
+      /nx run base-debian:build --platform[= ]linux\/arm64[\s\S]*nx run base-node:build/,
+    );
+    for (const ref of Object.values(ARM64)) {
+      expect(await inspectField(ref, '{{.Os}}/{{.Architecture}}')).toBe('linux/arm64');
+      expect((await labels(ref))[`${LABEL}.recipe-hash`]).toMatch(/^[0-9a-f]{64}$/);
+    }
+    // The programs are arm64 ones (QEMU runs them), not amd64 ones under an arm64 label.
+    expect(await inImage(ARM64.debian, 'uname -m; dpkg --print-architecture')).toBe(
+      'aarch64\narm64',
+    );
+    expect(await inImage(ARM64.node, 'node -p process.arch')).toBe('arm64');
+    // The amd64 images, which SageMaker trains on, are left as they were.
+    expect(await Promise.all([IMAGES.debian.ref, IMAGES.node.ref].map(imageId))).toEqual(amd64Ids);
+  }, 900_000);
+
+  it('refuses a platform the recipe does not list, naming PLATFORMS', async () => {
+    await expect(nx('run', 'base-python:build', '--platform', 'linux/arm64')).rejects.toThrow(
+      /python makes linux\/amd64 only \(PLATFORMS in .*python\/image\.conf\), not linux\/arm64/,
+    );
+  }, 120_000);
+});
+
+async function imageId(ref: string): Promise<string> {
+  return inspectField(ref, '{{.Id}}');
+}
+
+async function inspectField(ref: string, format: string): Promise<string> {
+  const { stdout } = await exec(DOCKER, ['image', 'inspect', '-f', format, ref]);
+  return stdout.trim();
+}

@@ -23,6 +23,9 @@ else
 fi
 
 bash tools/machine/ensure-docker.sh
+# Emulation of the other architecture, for linux/arm64 images (Graviton serving) on an amd64 host.
+# Only those need it, so a machine that cannot have it (no binfmt_misc) still sets up.
+bash tools/machine/ensure-emulation.sh || step "warning: no emulation of the other architecture (above); linux/arm64 builds will say so"
 
 # The offline stand-in base images: one Nx project per recipe (base-<folder> in
 # tools/machine/base-images), each made after the one it is built on and kept when its recipe hash

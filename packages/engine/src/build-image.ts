@@ -25,6 +25,11 @@ export interface BuildImageOptions {
   target?: string;
   /** Ignore the engine's build cache. */
   noCache?: boolean;
+  /**
+   * The platform to build for (`linux/arm64`); default the engine's own. Another architecture's
+   * RUN steps need emulation on the host (see hostCanRun), and FROM must name an image of it.
+   */
+  platform?: string;
   signal?: AbortSignal;
 }
 
@@ -106,6 +111,7 @@ async function startBuild(
       pull: false,
       nocache: options.noCache ?? false,
       ...(options.target ? { target: options.target } : {}),
+      ...(options.platform ? { platform: options.platform } : {}),
       ...(options.signal ? { abortSignal: options.signal } : {}),
     } as unknown as Docker.ImageBuildOptions,
   )) as Readable;

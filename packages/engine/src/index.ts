@@ -9,6 +9,7 @@ export * from './create-network.ts';
 export * from './create-volume.ts';
 export * from './engine-status.ts';
 export * from './host-ca-bundle.ts';
+export * from './host-emulation.ts';
 export * from './host-gpu-count.ts';
 export * from './http-exchange.ts';
 export * from './wait-strategy.ts';

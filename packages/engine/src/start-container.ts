@@ -26,6 +26,8 @@ export interface StartContainerOptions {
   name?: string;
   user?: string;
   deviceRequests?: Docker.DeviceRequest[];
+  /** The image's platform (`linux/arm64`) when it is not the host's: the engine then runs it emulated, without a warning. */
+  platform?: string;
   /** No network at all (not even loopback to the host). */
   networkDisabled?: boolean;
   /** Anything else for HostConfig, applied last (e.g. `ShmSize`, `Memory`). */
@@ -69,6 +71,8 @@ function createOptions(
     ...(options.cmd ? { Cmd: options.cmd } : {}),
     Labels: managedLabels(options.labels),
     ...(options.name ? { name: options.name } : {}),
+    // Sent as a query parameter, like name (dockerode passes both).
+    ...(options.platform ? { platform: options.platform } : {}),
     ...(options.entrypoint ? { Entrypoint: options.entrypoint } : {}),
     ...(options.env ? { Env: Object.entries(options.env).map(([k, v]) => `${k}=${v}`) } : {}),
     ...(options.hostname ? { Hostname: options.hostname } : {}),

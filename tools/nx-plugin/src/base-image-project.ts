@@ -27,7 +27,11 @@ export function baseImageProject(root: string, conf: ImageConf) {
         `${name}:build`,
         'base-image',
         `Make ${conf.image}, the offline stand-in for ${conf.standsInFor} (kept when its recipe is unchanged)`,
-        { inputs: ['{projectRoot}/**/*'], dependsOn: ['^build'] },
+        {
+          inputs: ['{projectRoot}/**/*'],
+          // --platform reaches the parent's build too: an arm64 image is built on an arm64 parent.
+          dependsOn: [{ dependencies: true, target: 'build', params: 'forward' }],
+        },
       ),
     },
   } satisfies ProjectConfiguration;

@@ -135,8 +135,16 @@ describe('train and serve options', () => {
 });
 
 describe('base image options', () => {
-  it('--force and --check, nothing else', () => {
-    expect(nxOptions('base-image', ['--force'])).toEqual({ force: true, check: false });
+  it('--force, --check and --platform, nothing else', () => {
+    expect(nxOptions('base-image', ['--force'])).toEqual({
+      force: true,
+      check: false,
+      platform: 'linux/amd64',
+    });
+    expect(nxOptions('base-image', ['--platform', 'linux/arm64'])).toMatchObject({
+      platform: 'linux/arm64',
+    });
+    expect(() => nxOptions('base-image', ['--platform', 'linux/s390x'])).toThrow(/platform/);
     expect(() => nxOptions('base-image', ['--only', 'node'])).toThrow("'only' is not found");
   });
 });

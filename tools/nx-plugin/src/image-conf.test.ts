@@ -11,6 +11,7 @@ describe('image.conf', () => {
       standsInFor: 'node:22-bookworm-slim',
       parent: 'debian',
       verify: 'echo "node $(node --version), npm $(npm --version)"',
+      platforms: ['linux/amd64', 'linux/arm64'],
     });
     expect(await readImageConf(join(recipes, 'debian/image.conf'))).toMatchObject({
       image: 'sagemaker-templates/debian:bookworm',
@@ -28,7 +29,17 @@ describe('image.conf', () => {
     expect(parseImageConf('IMAGE=x\nVERIFY=\n', 'x/image.conf')).toEqual({
       image: 'x',
       standsInFor: '',
+      platforms: ['linux/amd64'],
     });
+  });
+
+  it('reads PLATFORMS and names the file of one SageMaker does not run', () => {
+    expect(
+      parseImageConf("IMAGE=x\nPLATFORMS='linux/arm64  linux/amd64'\n", 'f').platforms,
+    ).toEqual(['linux/arm64', 'linux/amd64']);
+    expect(() => parseImageConf('IMAGE=x\nPLATFORMS=linux/ppc64le\n', 'x/image.conf')).toThrow(
+      'PLATFORMS in x/image.conf is "linux/ppc64le", not a platform SageMaker runs.',
+    );
   });
 
   it('names the file and the line to add when IMAGE is missing', () => {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { DEFAULT_PLATFORM, parsePlatform, type Platform } from '@sagemaker-templates/contract';
 
 /** What tools/machine/base-images/<name>/image.conf declares (see tools/machine/README.md). */
 export interface ImageConf {
@@ -10,6 +11,8 @@ export interface ImageConf {
   parent?: string;
   /** A `sh -c` command run (with no network) in the new image to check it. */
   verify?: string;
+  /** The platforms the recipe can make (PLATFORMS, space-separated); default linux/amd64. */
+  platforms: Platform[];
 }
 
 /**
@@ -33,9 +36,14 @@ export function parseImageConf(text: string, file: string): ImageConf {
   }
   const parent = values.get('PARENT');
   const verify = values.get('VERIFY');
+  const platforms = (values.get('PLATFORMS') ?? DEFAULT_PLATFORM)
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((value) => parsePlatform(value, `PLATFORMS in ${file}`));
   return {
     image,
     standsInFor: values.get('STANDS_IN_FOR') ?? '',
+    platforms,
     ...(parent ? { parent } : {}),
     ...(verify ? { verify } : {}),
   };

@@ -29,7 +29,9 @@ describe('nx plugin', () => {
       implicitDependencies: ['base-debian'],
       targets: { build: { executor: '@sagemaker-templates/nx-plugin:base-image', cache: false } },
     });
-    expect(projects['base-node']?.targets?.build?.dependsOn).toEqual(['^build']);
+    expect(projects['base-node']?.targets?.build?.dependsOn).toEqual([
+      { dependencies: true, target: 'build', params: 'forward' },
+    ]);
     expect(projects['base-debian']?.implicitDependencies).toEqual([]);
   });
 

@@ -63,6 +63,12 @@ describe('recipeHash: what makes a base image', () => {
     expect(await recipeHash(recipe, 'sha256:a')).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('differs per platform, and the default platform keeps the hash it had before platforms', async () => {
+    const amd64 = await recipeHash(recipe, 'sha256:a', 'linux/amd64');
+    expect(amd64).toBe(await recipeHash(recipe, 'sha256:a'));
+    expect(await recipeHash(recipe, 'sha256:a', 'linux/arm64')).not.toBe(amd64);
+  });
+
   it("changes with the parent image's id: a remade parent means a remade child", async () => {
     expect(await recipeHash(recipe, 'sha256:a')).not.toBe(await recipeHash(recipe, 'sha256:b'));
     expect(await recipeHash(recipe, '')).not.toBe(await recipeHash(recipe, 'sha256:a'));
@@ -136,13 +142,14 @@ describe('prepareRecipeContext: the build context of a recipe', () => {
     await expect(stat(dir)).rejects.toThrow(/ENOENT/);
   });
 
-  it('runs prepare-context.sh with the context folder, leaves it out, and reads its build-args.env', async () => {
+  it('runs prepare-context.sh with the context folder and its environment, leaves it out, and reads its build-args.env', async () => {
     await writeFile(
       join(recipe, 'prepare-context.sh'),
-      'echo made > "$1/made.txt"; printf "A=1\\nB=two\\n" > "$1/build-args.env"\n',
+      'echo "made for $TARGET_ARCH" > "$1/made.txt"; printf "A=1\\nB=two\\n" > "$1/build-args.env"\n',
     );
-    await using context = await prepareRecipeContext(recipe, { TMPDIR: tmp });
-    expect(await readFile(join(context.dir, 'made.txt'), 'utf8')).toBe('made\n');
+    const env = { TMPDIR: tmp, TARGET_ARCH: 'arm64' };
+    await using context = await prepareRecipeContext(recipe, env);
+    expect(await readFile(join(context.dir, 'made.txt'), 'utf8')).toBe('made for arm64\n');
     expect(await readdir(context.dir)).not.toContain('prepare-context.sh');
     expect(context.buildArgs).toEqual({ A: '1', B: 'two' });
   });

@@ -1,8 +1,15 @@
 import { basename, join } from 'node:path';
-import { ExplainedError } from '@sagemaker-templates/contract';
+import {
+  architectureOf,
+  DEFAULT_PLATFORM,
+  ExplainedError,
+  platformReference,
+  type Platform,
+} from '@sagemaker-templates/contract';
 import {
   assertEngineAnswers,
   connectEngine,
+  hostCanRun,
   inspectImage,
   removeImage,
   tagImage,
@@ -21,11 +28,13 @@ import { recipeState, type RecipeState } from './recipe-state.ts';
 export interface BaseImageOptions {
   force?: boolean;
   check?: boolean;
+  /** The platform to make it for; default linux/amd64. Another one is tagged `<tag>-<arch>`. */
+  platform?: Platform;
 }
 
 /** The command that makes one recipe's image (its parent first), for messages. */
-export const makeCommand = (recipe: string) =>
-  `SAGEMAKER_TEMPLATES_BASE=offline npx nx run base-${recipe}:build`;
+export const makeCommand = (recipe: string, platform: Platform = DEFAULT_PLATFORM) =>
+  `SAGEMAKER_TEMPLATES_BASE=offline npx nx run base-${recipe}:build${platform === DEFAULT_PLATFORM ? '' : ` --platform ${platform}`}`;
 
 /**
  * `nx run base-<name>:build`: makes the offline stand-in base of tools/machine/base-images/<name>,
@@ -41,7 +50,8 @@ export async function makeBaseImage(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<boolean> {
   const recipe = basename(recipeRoot);
-  const conf = await readImageConf(join(recipeRoot, 'image.conf'));
+  const platform = options.platform ?? DEFAULT_PLATFORM;
+  const conf = await platformConf(recipeRoot, platform);
   const mode = baseMode(env.SAGEMAKER_TEMPLATES_BASE ?? 'auto');
   const asked = options.force === true || options.check === true;
   if (!asked && mode === 'upstream') {
@@ -53,11 +63,28 @@ export async function makeBaseImage(
   if (!asked && mode === 'auto' && !(await isHere(conf.image))) {
     console.log(
       `[base-${recipe}] ${conf.image} is not here, and SAGEMAKER_TEMPLATES_BASE=auto builds on the upstream base when it can be pulled, so it is not made now. ` +
-        `To make it: ${makeCommand(recipe)}`,
+        `To make it: ${makeCommand(recipe, platform)}`,
     );
     return true;
   }
   return makeRecipe(await answeringEngine(), recipeRoot, conf, options, env);
+}
+
+/**
+ * The recipe's image.conf with the image reference of `platform`; an error when the recipe cannot
+ * make that platform, or when this host cannot run its RUN steps (no emulation set up).
+ */
+async function platformConf(recipeRoot: string, platform: Platform): Promise<ImageConf> {
+  const file = join(recipeRoot, 'image.conf');
+  const conf = await readImageConf(file);
+  if (!conf.platforms.includes(platform))
+    throw new ExplainedError(
+      `${basename(recipeRoot)} makes ${conf.platforms.join(', ')} only (PLATFORMS in ${file}), not ${platform}. Build for one of those, or teach the recipe ${platform} and add it there.`,
+    );
+  const host = await hostCanRun(platform);
+  if (!host.runs)
+    throw new ExplainedError(`this host cannot build ${platform} images: ${host.why}`);
+  return { ...conf, image: platformReference(conf.image, platform) };
 }
 
 /** Up to date, stale (check), or made now, holding the machine's base image lock while it builds. */
@@ -65,13 +92,13 @@ export async function makeRecipe(
   docker: Engine,
   recipeRoot: string,
   conf: ImageConf,
-  { force = false, check = false }: BaseImageOptions,
+  { force = false, check = false, platform = DEFAULT_PLATFORM }: BaseImageOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<boolean> {
   const say = (line: string) => console.log(`[base-${basename(recipeRoot)}] ${line}`);
   const upToDate = (state: RecipeState) =>
     say(`${conf.image} up to date (recipe ${state.hash.slice(0, 12)}, ${megabytes(state.size)})`);
-  const state = await recipeState(docker, recipeRoot, conf, force);
+  const state = await recipeState(docker, recipeRoot, conf, force, platform);
   if (!state.reason) {
     upToDate(state);
     return true;
@@ -87,13 +114,20 @@ export async function makeRecipe(
     lock,
     async () => {
       // Another run may have made it while this one waited.
-      const now = await recipeState(docker, recipeRoot, conf, force);
+      const now = await recipeState(docker, recipeRoot, conf, force, platform);
       if (!now.reason) upToDate(now);
-      else await makeImage(docker, recipeRoot, conf, now, { force, env, say });
+      else await makeImage(docker, recipeRoot, conf, now, { force, platform, env, say });
       return true;
     },
     (holder) => say(`another base image build (${holder}) holds ${lock}; waiting for it`),
   );
+}
+
+interface MakeImageOptions {
+  force: boolean;
+  platform: Platform;
+  env: NodeJS.ProcessEnv;
+  say: (line: string) => void;
 }
 
 /**
@@ -105,12 +139,15 @@ async function makeImage(
   recipeRoot: string,
   conf: ImageConf,
   state: RecipeState,
-  { force, env, say }: { force: boolean; env: NodeJS.ProcessEnv; say: (line: string) => void },
+  { force, platform, env, say }: MakeImageOptions,
 ): Promise<void> {
   const recipe = basename(recipeRoot);
+  const rerun = makeCommand(recipe, platform);
   const started = performance.now();
   say(`making ${conf.image} (stands in for ${conf.standsInFor}): ${state.reason}`);
-  await using context = await prepareRecipeContext(recipeRoot, env);
+  // prepare-context.sh fetches what the image needs for this architecture (amd64 or arm64).
+  const contextEnv = { ...env, TARGET_ARCH: architectureOf(platform) };
+  await using context = await prepareRecipeContext(recipeRoot, contextEnv);
   const logFile = join(machineCache(env), 'logs', `${recipe}.log`);
   say(`  docker build (full log: ${logFile})`);
   await buildRecipeImage(docker, {
@@ -127,12 +164,13 @@ async function makeImage(
     },
     // Forced means made again for real (say, to take in Debian security updates), not from layer cache.
     noCache: force,
+    platform,
     logFile,
-    rerun: makeCommand(recipe),
+    rerun,
     say,
   });
   if (conf.verify) {
-    const verified = verifyImage(docker, conf.image, conf.verify, makeCommand(recipe));
+    const verified = verifyImage(docker, conf.image, conf.verify, { rerun, platform });
     say(
       `  check: ${await verified.catch((error: unknown) => putBack(docker, conf.image, state.currentId, error))}`,
     );

@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ExplainedError } from '@sagemaker-templates/contract';
+import { ExplainedError, type Platform } from '@sagemaker-templates/contract';
 import {
   buildImage,
   forExit,
@@ -17,6 +17,8 @@ export interface RecipeBuild {
   labels: Record<string, string>;
   buildArgs: Record<string, string>;
   noCache: boolean;
+  /** The platform to build for (`linux/arm64` runs its RUN steps emulated on an amd64 host). */
+  platform: Platform;
   logFile: string;
   /** The command that makes this image again, for the fix in an error. */
   rerun: string;
@@ -48,6 +50,7 @@ export async function buildRecipeImage(docker: Engine, build: RecipeBuild): Prom
       labels: build.labels,
       buildArgs: build.buildArgs,
       noCache: build.noCache,
+      platform: build.platform,
       injectHostCa: false,
       onLine,
     }));
@@ -84,21 +87,28 @@ async function buildFailure(build: RecipeBuild, error: unknown): Promise<Explain
   );
 }
 
-/** Runs `sh -c verify` in the new image with no network; its output as one line, or a clear error. */
+/** What `uname -m` says in a container of each platform (under QEMU, the emulated machine). */
+const MACHINE: Record<Platform, string> = { 'linux/amd64': 'x86_64', 'linux/arm64': 'aarch64' };
+
+/**
+ * Runs `sh -c verify` in the new image with no network, after checking that its programs are of
+ * its platform (an image labelled arm64 may hold amd64 binaries, which run here unnoticed); its
+ * output as one line, or a clear error.
+ */
 export async function verifyImage(
   docker: Engine,
   image: string,
   verify: string,
-  rerun: string,
+  { rerun, platform }: { rerun: string; platform: Platform },
 ): Promise<string> {
-  await using container = await startContainer(docker, {
-    image,
-    entrypoint: ['sh'],
-    cmd: ['-c', verify],
-    networkDisabled: true,
-  });
-  const { exitCode, timedOut } = await container.waitFor(forExit(), VERIFY_TIMEOUT_MS);
-  const output = (await container.logs()).trim();
+  const machine = await runInImage(docker, image, platform, 'uname -m');
+  if (machine.output !== MACHINE[platform]) {
+    throw new ExplainedError(
+      `the new ${image} is labelled ${platform} but its programs run as ${machine.output || `nothing (exit ${machine.exitCode})`}, expected ${MACHINE[platform]}. ` +
+        `Its recipe fetched another architecture's files: make prepare-context.sh follow TARGET_ARCH, then run again: ${rerun} --force`,
+    );
+  }
+  const { exitCode, timedOut, output } = await runInImage(docker, image, platform, verify);
   if (exitCode !== 0) {
     const how = timedOut
       ? `did not end within ${VERIFY_TIMEOUT_MS / 1000} s`
@@ -108,5 +118,18 @@ export async function verifyImage(
         `Fix the recipe, then run again: ${rerun} --force`,
     );
   }
-  return output.replace(/\s*\n\s*/g, ' ');
+  return `${output.replace(/\s*\n\s*/g, ' ')} (${machine.output})`;
+}
+
+/** `sh -c script` in a container of the image with no network: its exit and trimmed output. */
+async function runInImage(docker: Engine, image: string, platform: Platform, script: string) {
+  await using container = await startContainer(docker, {
+    image,
+    platform,
+    entrypoint: ['sh'],
+    cmd: ['-c', script],
+    networkDisabled: true,
+  });
+  const { exitCode, timedOut } = await container.waitFor(forExit(), VERIFY_TIMEOUT_MS);
+  return { exitCode, timedOut, output: (await container.logs()).trim() };
 }

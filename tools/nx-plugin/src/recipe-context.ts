@@ -29,7 +29,7 @@ export async function prepareRecipeContext(
   try {
     await copyRecipe(recipeRoot, dir);
     if (await exists(join(recipeRoot, 'prepare-context.sh'))) {
-      await runPrepareContext(recipeRoot, dir);
+      await runPrepareContext(recipeRoot, dir, env);
     }
     const buildArgs = await readBuildArgs(join(dir, 'build-args.env'));
     return { dir, buildArgs, [Symbol.asyncDispose]: dispose };
@@ -70,10 +70,10 @@ async function readBuildArgs(file: string): Promise<Record<string, string>> {
   return text === undefined ? {} : parseBuildArgs(text, file);
 }
 
-function runPrepareContext(recipeRoot: string, dir: string): Promise<void> {
+function runPrepareContext(recipeRoot: string, dir: string, env: NodeJS.ProcessEnv): Promise<void> {
   const script = join(recipeRoot, 'prepare-context.sh');
   return new Promise((done, fail) => {
-    const child = spawn('bash', [script, dir], { stdio: 'inherit' });
+    const child = spawn('bash', [script, dir], { stdio: 'inherit', env });
     child.on('error', fail);
     child.on('exit', (code, signal) => {
       if (code === 0) return done();

@@ -1,3 +1,4 @@
+import { DEFAULT_PLATFORM, type Platform } from '@sagemaker-templates/contract';
 import { treeHash } from '@sagemaker-templates/engine';
 
 /**
@@ -14,11 +15,15 @@ export const BASE_IMAGE_LABEL = 'dev.sagemaker-templates.base-image';
 /**
  * What makes the image: every file of the recipe folder (path, executable bit, content; the
  * engine's tree hash), the recipe format, and the exact image it is built on, so that a remade
- * parent means a remade child. `parentId` is empty for an image built from scratch.
+ * parent means a remade child. `parentId` is empty for an image built from scratch. Another
+ * platform than the default is part of it too (the default's hashes predate platforms).
  */
-export function recipeHash(recipeRoot: string, parentId: string): Promise<string> {
-  return treeHash(
-    [{ label: 'recipe', root: recipeRoot }],
-    [`format ${RECIPE_FORMAT}`, `parent ${parentId}`],
-  );
+export function recipeHash(
+  recipeRoot: string,
+  parentId: string,
+  platform: Platform = DEFAULT_PLATFORM,
+): Promise<string> {
+  const extra = [`format ${RECIPE_FORMAT}`, `parent ${parentId}`];
+  if (platform !== DEFAULT_PLATFORM) extra.push(`platform ${platform}`);
+  return treeHash([{ label: 'recipe', root: recipeRoot }], extra);
 }

@@ -1,5 +1,10 @@
 import { dirname, join } from 'node:path';
-import { ExplainedError } from '@sagemaker-templates/contract';
+import {
+  DEFAULT_PLATFORM,
+  ExplainedError,
+  platformReference,
+  type Platform,
+} from '@sagemaker-templates/contract';
 import { inspectImage, type Engine } from '@sagemaker-templates/engine';
 import { readImageConf, type ImageConf } from './image-conf.ts';
 import { recipeHash, RECIPE_HASH_LABEL } from './recipe-hash.ts';
@@ -29,9 +34,12 @@ export async function recipeState(
   recipeRoot: string,
   conf: ImageConf,
   force = false,
+  platform: Platform = DEFAULT_PLATFORM,
 ): Promise<RecipeState> {
-  const parent = conf.parent ? await parentImage(docker, recipeRoot, conf.parent) : undefined;
-  const hash = await recipeHash(recipeRoot, parent?.id ?? '');
+  const parent = conf.parent
+    ? await parentImage(docker, recipeRoot, conf.parent, platform)
+    : undefined;
+  const hash = await recipeHash(recipeRoot, parentId(parent), platform);
   const info = await inspectImage(docker, conf.image);
   const current = {
     hash,
@@ -50,15 +58,19 @@ export async function recipeState(
   return force ? { ...current, reason: '--force' } : current;
 }
 
-/** The parent recipe's image and its id (empty with a `missing` reason when it is not here). */
-async function parentImage(docker: Engine, recipeRoot: string, parent: string) {
+const parentId = (parent: { id: string } | undefined) => parent?.id ?? '';
+
+/** The parent recipe's image for `platform` and its id (empty with a `missing` reason when it is not here). */
+async function parentImage(docker: Engine, recipeRoot: string, parent: string, platform: Platform) {
   const file = join(dirname(recipeRoot), parent, 'image.conf');
   const conf = await readImageConf(file).catch((error: unknown) => {
     throw new ExplainedError(
       `${join(recipeRoot, 'image.conf')} names PARENT=${parent}, but ${file} cannot be read (${(error as Error).message}). Name a folder of ${dirname(recipeRoot)}.`,
     );
   });
-  const info = await inspectImage(docker, conf.image);
-  const missing = `the image it is built on, ${conf.image}, is not here. Make it first: SAGEMAKER_TEMPLATES_BASE=offline npx nx run base-${parent}:build`;
-  return { image: conf.image, id: info?.Id ?? '', missing };
+  const image = platformReference(conf.image, platform);
+  const info = await inspectImage(docker, image);
+  const option = platform === DEFAULT_PLATFORM ? '' : ` --platform ${platform}`;
+  const missing = `the image it is built on, ${image}, is not here. Make it first: SAGEMAKER_TEMPLATES_BASE=offline npx nx run base-${parent}:build${option}`;
+  return { image, id: info?.Id ?? '', missing };
 }

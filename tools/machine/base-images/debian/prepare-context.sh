@@ -8,6 +8,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../lib.sh"
 
 context=$1
+# The architecture to make (amd64 or arm64; make-base-image.ts sets it from --platform). Another
+# one than the host's runs debootstrap's second stage under QEMU (tools/machine/ensure-emulation.sh).
+arch=${TARGET_ARCH:-$(dpkg --print-architecture)}
 SUITE=bookworm
 MIRROR=http://deb.debian.org/debian
 
@@ -24,8 +27,8 @@ unmount_rootfs() {
 }
 trap 'unmount_rootfs; as_root rm -rf --one-file-system "$rootfs"' EXIT
 
-say "  debootstrap --variant=minbase $SUITE from $MIRROR (log: $context/debootstrap.log)"
-if ! as_root debootstrap --variant=minbase --include=ca-certificates \
+say "  debootstrap --arch $arch --variant=minbase $SUITE from $MIRROR (log: $context/debootstrap.log)"
+if ! as_root debootstrap --arch "$arch" --variant=minbase --include=ca-certificates \
   --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
   --cache-dir="$MACHINE_CACHE/debootstrap" "$SUITE" "$rootfs" "$MIRROR" >"$context/debootstrap.log" 2>&1; then
   tail -n 20 "$context/debootstrap.log" >&2

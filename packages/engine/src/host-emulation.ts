@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import { architectureOf, type Platform } from '@sagemaker-templates/contract';
+
+/** binfmt_misc's name for the QEMU handler of each architecture. */
+const QEMU_HANDLER = { amd64: 'qemu-x86_64', arm64: 'qemu-aarch64' } as const;
+const BINFMT_DIR = '/proc/sys/fs/binfmt_misc';
+export const ENSURE_EMULATION = 'bash tools/machine/ensure-emulation.sh';
+
+/** Whether this host can run a platform's containers, and how. */
+export type HostRun =
+  { runs: true; emulated: boolean; how: string } | { runs: false; emulated: true; why: string };
+
+/** The platform of this host's own binaries (the engine runs on this machine). */
+export function hostPlatform(arch: string = process.arch): Platform {
+  return arch === 'arm64' ? 'linux/arm64' : 'linux/amd64';
+}
+
+/**
+ * Reads a binfmt_misc entry (`enabled`, `interpreter …`, `flags: POF`): usable from containers
+ * only when enabled with the F flag, which opens the interpreter once at registration, so that a
+ * container, whose file system has no QEMU, still finds it.
+ */
+export function judgeBinfmtEntry(text: string | undefined, handler: string): HostRun {
+  const fix = `Run \`${ENSURE_EMULATION}\` (Debian's qemu-user-static, registered with the F flag).`;
+  if (text === undefined)
+    return { runs: false, emulated: true, why: `no binfmt_misc handler ${handler}. ${fix}` };
+  const lines = text.split('\n').map((line) => line.trim());
+  if (lines[0] !== 'enabled')
+    return {
+      runs: false,
+      emulated: true,
+      why: `binfmt_misc handler ${handler} is disabled. ${fix}`,
+    };
+  const flags =
+    lines
+      .find((line) => line.startsWith('flags:'))
+      ?.slice(6)
+      .trim() ?? '';
+  if (!flags.includes('F'))
+    return {
+      runs: false,
+      emulated: true,
+      why: `binfmt_misc handler ${handler} lacks the F flag (flags: ${flags || 'none'}), so containers cannot find QEMU. ${fix}`,
+    };
+  const interpreter = lines.find((line) => line.startsWith('interpreter '))?.slice(12) ?? '';
+  return { runs: true, emulated: true, how: `emulated by ${interpreter || handler} (binfmt_misc)` };
+}
+
+/** Whether containers of `platform` run here: natively, under QEMU through binfmt_misc, or not. */
+export async function hostCanRun(
+  platform: Platform,
+  { host = hostPlatform(), binfmtDir = BINFMT_DIR } = {},
+): Promise<HostRun> {
+  if (platform === host) return { runs: true, emulated: false, how: 'native' };
+  const handler = QEMU_HANDLER[architectureOf(platform)];
+  const text = await readFile(`${binfmtDir}/${handler}`, 'utf8').catch(() => undefined);
+  return judgeBinfmtEntry(text, handler);
+}
