@@ -28,6 +28,26 @@ describe('parseManifest', () => {
     expect(m.conformance.training?.hyperparameters).toEqual({});
     expect(m.budgets.startupSeconds).toBe(60);
     expect(m.buildArgs).toEqual({});
+    expect(m.platforms).toEqual(['linux/amd64']);
+  });
+
+  it('takes arm64 beside amd64, and refuses a training image without amd64 or an unknown platform', () => {
+    expect(
+      parseManifest({ ...minimal, platforms: ['linux/amd64', 'linux/arm64'] }).platforms,
+    ).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(() => parseManifest({ ...minimal, platforms: ['linux/arm64'] })).toThrow(
+      /platforms: \["linux\/arm64"\] leaves out linux\/amd64, but the image trains.*Add "linux\/amd64"/,
+    );
+    const serveOnly = {
+      ...minimal,
+      capabilities: { train: false, serve: true },
+      conformance: { serving: { ...minimal.conformance.serving, model: 'model/' } },
+      platforms: ['linux/arm64'],
+    };
+    expect(parseManifest(serveOnly).platforms).toEqual(['linux/arm64']);
+    expect(() => parseManifest({ ...minimal, platforms: ['linux/arm/v7'] })).toThrow(
+      /platforms\.0: must be one of "linux\/amd64", "linux\/arm64"/,
+    );
   });
 
   it('does not modify its input', () => {

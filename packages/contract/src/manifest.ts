@@ -64,6 +64,12 @@ export function parseManifest(value: unknown, file = 'template.json'): TemplateM
       'conformance.training: missing, but capabilities.train is true. Add sample channels so the suite can check training.',
     ]);
   }
+  const { train, gpu } = manifest.capabilities;
+  if ((train || gpu) && !manifest.platforms.includes('linux/amd64')) {
+    throw new ManifestError(file, [
+      `platforms: ${JSON.stringify(manifest.platforms)} leaves out linux/amd64, but the image ${train ? 'trains' : 'uses GPUs'}, and SageMaker ${train ? 'trains' : 'runs GPUs'} on x86_64 instances only. Add "linux/amd64" (arm64 images serve on Graviton endpoints).`,
+    ]);
+  }
   if (manifest.conformance.serving?.model === 'training' && !manifest.capabilities.train) {
     throw new ManifestError(file, [
       'conformance.serving.model: "training" needs capabilities.train. Point it at a model folder instead.',

@@ -1,3 +1,5 @@
+import type { Platform } from './platforms.ts';
+
 /** Types of template.json after validation and normalization (every default filled in). */
 
 export interface Capabilities {
@@ -58,6 +60,8 @@ export interface TemplateManifest {
   version: string;
   capabilities: Capabilities;
   base: { upstream: string; offline?: string };
+  /** What it is built, checked and pushed for; default `['linux/amd64']`. */
+  platforms: Platform[];
   buildArgs: Record<string, string>;
   hyperparameterSchema?: string;
   conformance: {
