@@ -25,6 +25,14 @@ export async function tagImage(
   await docker.getImage(source).tag({ repo: repository, tag });
 }
 
+/** Points a whole reference (`repository[:tag]`, tag default latest) at a local image. */
+export function tagReference(docker: Engine, source: string, reference: string): Promise<void> {
+  const colon = reference.lastIndexOf(':');
+  const tagged = colon > reference.lastIndexOf('/');
+  const repository = tagged ? reference.slice(0, colon) : reference;
+  return tagImage(docker, source, repository, tagged ? reference.slice(colon + 1) : 'latest');
+}
+
 /**
  * Pushes `repository:tag` through the engine and yields its progress events (the JSON lines of
  * the push API) as they come; an engine error before the stream starts is an EngineRequestError.
@@ -47,11 +55,18 @@ export async function* pushImageEvents(
     yield event as Record<string, unknown>;
 }
 
-/** Pulls `reference`, waiting until the engine has it; throws with the engine's words on failure. */
-export async function pullImage(docker: Engine, reference: string): Promise<void> {
+/**
+ * Pulls `reference` (the `platform` image of a multi-platform one, when given), waiting until the
+ * engine has it; throws with the engine's words on failure.
+ */
+export async function pullImage(
+  docker: Engine,
+  reference: string,
+  { platform }: { platform?: string } = {},
+): Promise<void> {
   let stream: NodeJS.ReadableStream;
   try {
-    stream = (await docker.pull(reference)) as NodeJS.ReadableStream;
+    stream = (await docker.pull(reference, platform ? { platform } : {})) as NodeJS.ReadableStream;
   } catch (error) {
     throw new EngineRequestError(engineText(error), { cause: error });
   }

@@ -30,6 +30,8 @@ export interface ServingRunOptions {
   isolated?: boolean;
   /** The host's GPUs to pass in (`docker run --gpus`); none by default. */
   gpus?: number | 'all';
+  /** The image's platform when it is not the host's (run under emulation, see hostCanRun). */
+  platform?: string;
   /** Where the /opt/ml tree is made; default the OS temp folder. */
   parentDir?: string;
 }
@@ -127,6 +129,7 @@ function startServer(
     ...(network ? { network } : { publishPort: port, hostPort: options.hostPort }),
     ...(options.env ? { env: options.env } : {}),
     ...(options.gpus ? { deviceRequests: gpuDeviceRequests(options.gpus) } : {}),
+    ...(options.platform ? { platform: options.platform } : {}),
   });
 }
 

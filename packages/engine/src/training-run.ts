@@ -34,6 +34,8 @@ export interface TrainingRunOptions {
   readOnlyChannels?: boolean;
   /** The host's GPUs to pass in (`docker run --gpus`); none by default. */
   gpus?: number | 'all';
+  /** The image's platform when it is not the host's (run under emulation, see hostCanRun). */
+  platform?: string;
   /** TRAINING_JOB_NAME; default `local-training`. */
   jobName?: string;
   env?: Record<string, string>;
@@ -130,6 +132,7 @@ export class TrainingRun implements AsyncDisposable {
       ],
       env: { TRAINING_JOB_NAME: options.jobName ?? 'local-training', ...options.env },
       ...(options.gpus ? { deviceRequests: gpuDeviceRequests(options.gpus) } : {}),
+      ...(options.platform ? { platform: options.platform } : {}),
       ...(network ? { network, networkAliases: [host] } : {}),
     });
     return this.#container;

@@ -1,9 +1,12 @@
 import { access } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import {
+  DEFAULT_PLATFORM,
   ExplainedError,
   loadManifest,
   ManifestError,
+  platformReference,
+  type Platform,
   type TemplateManifest,
 } from '@sagemaker-templates/contract';
 import {
@@ -11,8 +14,9 @@ import {
   buildImage,
   connectEngine,
   contentHash,
+  hostCanRun,
   inspectImage,
-  tagImage,
+  tagReference,
 } from '@sagemaker-templates/engine';
 import { baseMode, resolveBase, type ResolvedBase } from './base-image.ts';
 
@@ -28,6 +32,14 @@ export interface BuiltTemplate {
   imageId: string;
   built: boolean;
   baseKind: 'upstream' | 'offline';
+  platform: Platform;
+}
+
+/** Options of the build target (src/executors/build/schema.json). */
+export interface BuildOptions {
+  quiet?: boolean;
+  /** One of template.json's platforms; default linux/amd64. */
+  platform?: Platform;
 }
 
 /** Docker repository path components: lowercase letters, digits and separators. */
@@ -36,42 +48,45 @@ const IMAGE_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 export const imageRepository = (name: string) => `sagemaker-templates/${name}`;
 
 /**
- * Builds templates/<name> into sagemaker-templates/<name>:<content hash> and moves the :dev tag to it.
- * Unchanged inputs (files, base image id, build args) mean no build at all.
+ * Builds templates/<name> for one platform into sagemaker-templates/<name>:<content hash> and moves
+ * the :dev tag (:dev-arm64 for linux/arm64) to it. Unchanged inputs (files, base image id, build
+ * args, platform) mean no build at all.
  */
 export async function buildTemplate(
   root: string,
-  options: { quiet?: boolean } = {},
+  options: BuildOptions = {},
 ): Promise<BuiltTemplate> {
   const name = basename(resolve(root));
+  const platform = options.platform ?? DEFAULT_PLATFORM;
   const log = (line: string) => {
     if (!options.quiet) console.log(`[${name}:build] ${line}`);
   };
-  const manifest = await readTemplate(root, name);
+  const manifest = await readTemplate(root, name, platform);
   const docker = connectEngine();
   await assertEngineAnswers(docker);
-  const base = await resolveBase(docker, manifest, baseMode()).catch((error: unknown) => {
+  const base = await resolveBase(docker, manifest, baseMode(), platform).catch((error: unknown) => {
     throw new TemplateBuildError((error as Error).message);
   });
   if (base.note && !options.quiet) console.warn(`[${name}:build] note: ${base.note}`);
   const buildArgs = { ...manifest.buildArgs, BASE_IMAGE: base.ref };
-  // 16 hex characters (64 bits) name an image uniquely enough and stay readable in tags.
-  const hash = (await contentHash(root, [base.id, JSON.stringify(buildArgs)])).slice(0, 16);
+  const hash = await inputsHash(root, base, buildArgs, platform);
   const repository = imageRepository(name);
   const image = `${repository}:${hash}`;
-  const devTag = `${repository}:dev`;
+  const devTag = platformReference(`${repository}:dev`, platform);
   const existing = await inspectImage(docker, image);
+  const result = { name, image, devTag, baseKind: base.kind, platform };
   if (existing) {
-    await tagImage(docker, existing.Id, repository, 'dev');
+    await tagReference(docker, existing.Id, devTag);
     log(`up to date: ${image} (inputs unchanged, base ${base.ref})`);
-    return { name, image, devTag, imageId: existing.Id, built: false, baseKind: base.kind };
+    return { ...result, imageId: existing.Id, built: false };
   }
-  log(`building ${image} on ${base.kind} base ${base.ref}`);
-  const result = await buildImage(docker, {
+  log(`building ${image} for ${platform} on ${base.kind} base ${base.ref}`);
+  const built = await buildImage(docker, {
     context: root,
     tags: [image, devTag],
     buildArgs,
     labels: imageLabels(name, manifest, base, hash),
+    platform,
     onLine: (line) => log(line),
   }).catch((error: unknown) => {
     throw new TemplateBuildError(`the image build failed: ${(error as Error).message}`);
@@ -79,9 +94,24 @@ export async function buildTemplate(
   const info = await inspectImage(docker, image);
   const sizeMb = info ? (info.Size / 1e6).toFixed(1) : '?';
   log(
-    `built ${image} (${result.imageId.slice(7, 19)}, ${sizeMb} MB) in ${(result.durationMs / 1000).toFixed(1)} s${result.cached ? ', every step from the layer cache' : ''}`,
+    `built ${image} (${built.imageId.slice(7, 19)}, ${sizeMb} MB) in ${(built.durationMs / 1000).toFixed(1)} s${built.cached ? ', every step from the layer cache' : ''}`,
   );
-  return { name, image, devTag, imageId: result.imageId, built: true, baseKind: base.kind };
+  return { ...result, imageId: built.imageId, built: true };
+}
+
+/**
+ * What names the image: the context, the base image id and build arguments, and a platform other
+ * than the default (which adds nothing, so images built before platforms keep their tags); 16 hex
+ * characters (64 bits) name an image uniquely enough and stay readable in tags.
+ */
+async function inputsHash(
+  root: string,
+  base: ResolvedBase,
+  buildArgs: Record<string, string>,
+  platform: Platform,
+): Promise<string> {
+  const extra = platform === DEFAULT_PLATFORM ? [] : [`platform ${platform}`];
+  return (await contentHash(root, [base.id, JSON.stringify(buildArgs), ...extra])).slice(0, 16);
 }
 
 /** OCI labels (title, version, base) and ours: which template, which inputs, which kind of base. */
@@ -102,8 +132,15 @@ function imageLabels(
   };
 }
 
-/** The template's manifest, once its folder name, template.json and Dockerfile are fit to build. */
-async function readTemplate(root: string, name: string): Promise<TemplateManifest> {
+/**
+ * The template's manifest, once its folder name, template.json and Dockerfile are fit to build
+ * for `platform`, and this host can run that platform's RUN steps.
+ */
+async function readTemplate(
+  root: string,
+  name: string,
+  platform: Platform,
+): Promise<TemplateManifest> {
   if (!IMAGE_NAME.test(name)) {
     throw new TemplateBuildError(
       `the folder name "${name}" cannot name a Docker image. Rename the folder to lowercase letters, digits, '.', '_' or '-'.`,
@@ -117,5 +154,12 @@ async function readTemplate(root: string, name: string): Promise<TemplateManifes
       `${join(root, 'Dockerfile')} is missing. Every template needs a Dockerfile that takes ARG BASE_IMAGE.`,
     );
   });
+  if (!manifest.platforms.includes(platform))
+    throw new TemplateBuildError(
+      `${join(root, 'template.json')} lists platforms ${manifest.platforms.join(', ')}, not ${platform}. Add "${platform}" to its platforms to build it.`,
+    );
+  const host = await hostCanRun(platform);
+  if (!host.runs)
+    throw new TemplateBuildError(`this host cannot build ${platform} images: ${host.why}`);
   return manifest;
 }

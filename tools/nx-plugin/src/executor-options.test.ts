@@ -134,6 +134,14 @@ describe('train and serve options', () => {
   });
 });
 
+describe('build options', () => {
+  it('--platform, one SageMaker runs, default linux/amd64', () => {
+    expect(nxOptions('build', [])).toEqual({ platform: 'linux/amd64' });
+    expect(nxOptions('build', ['--platform', 'linux/arm64'])).toEqual({ platform: 'linux/arm64' });
+    expect(() => nxOptions('build', ['--platform', 'windows/amd64'])).toThrow(/platform/);
+  });
+});
+
 describe('base image options', () => {
   it('--force, --check and --platform, nothing else', () => {
     expect(nxOptions('base-image', ['--force'])).toEqual({

@@ -38,7 +38,9 @@ describe('the executors as Nx sees them', () => {
     const project = JSON.parse(shown.stdout);
     expect(project.targets.push.executor).toBe('@sagemaker-templates/nx-plugin:push');
     expect(project.targets.push.metadata.options['--retries']).toMatch(/^Attempts against/);
-    expect(project.targets.build.dependsOn).toEqual([{ projects: ['base-node'], target: 'build' }]);
+    expect(project.targets.build.dependsOn).toEqual([
+      { projects: ['base-node'], target: 'build', params: 'forward' },
+    ]);
     const bases = await nx('show', 'projects', '--projects=tag:base-image', '--json');
     expect(JSON.parse(bases.stdout).sort()).toEqual([
       'base-debian',

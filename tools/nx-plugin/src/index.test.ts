@@ -42,7 +42,7 @@ describe('nx plugin', () => {
       'tools/machine/base-images/node/image.conf',
     ]);
     expect(projects.node?.targets?.build?.dependsOn).toEqual([
-      { projects: ['base-node'], target: 'build' },
+      { projects: ['base-node'], target: 'build', params: 'forward' },
     ]);
     expect(projects.node?.implicitDependencies).toEqual([...TEMPLATE_TOOLING, 'base-node']);
     // No readable manifest (or no known base.offline): a project all the same, without a base.

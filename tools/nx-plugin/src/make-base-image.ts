@@ -12,7 +12,7 @@ import {
   hostCanRun,
   inspectImage,
   removeImage,
-  tagImage,
+  tagReference,
   type Engine,
 } from '@sagemaker-templates/engine';
 import { baseMode } from './base-image.ts';
@@ -194,11 +194,8 @@ async function putBack(
   previousId: string | undefined,
   error: unknown,
 ): Promise<never> {
-  const at = image.lastIndexOf(':');
-  const [repository, tag] =
-    at > image.lastIndexOf('/') ? [image.slice(0, at), image.slice(at + 1)] : [image, 'latest'];
   const failed = (await inspectImage(docker, image))?.Id;
-  if (previousId) await tagImage(docker, previousId, repository, tag);
+  if (previousId) await tagReference(docker, previousId, image);
   if (failed && failed !== previousId) await removeImage(docker, failed).catch(() => undefined);
   throw error;
 }

@@ -41,7 +41,10 @@ export function templateProject(root: string, baseProject?: string) {
         `Build the image sagemaker-templates/${name} (skipped when its inputs are unchanged)`,
         {
           inputs: IMAGE_INPUTS,
-          ...(baseProject ? { dependsOn: [{ projects: [baseProject], target: 'build' }] } : {}),
+          // --platform reaches the base's build: an arm64 image is built on the arm64 stand-in.
+          ...(baseProject
+            ? { dependsOn: [{ projects: [baseProject], target: 'build', params: 'forward' }] }
+            : {}),
         },
       ),
       conformance: target(

@@ -1,16 +1,20 @@
 import { execFile } from 'node:child_process';
-import { cp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSuite } from '@sagemaker-templates/conformance';
 import {
   connectEngine,
+  hostCanRun,
   imageReferences,
   inspectImage,
   removeImage,
+  ServingRun,
   startContainer,
   sweepLeftovers,
+  TrainingRun,
 } from '@sagemaker-templates/engine';
 import { buildTemplate } from './build-template.ts';
 
@@ -109,4 +113,96 @@ describe('templates/node through the Nx plugin', () => {
       expect(result.stdout).toContain(`sagemaker-templates/${name}:`);
     });
   });
+});
+
+// Graviton endpoints: the node template built for linux/arm64 on this amd64 machine (RUN steps
+// under QEMU), on the arm64 stand-ins, then trained and served there under emulation.
+const arm64 = await hostCanRun('linux/arm64');
+describe.skipIf(!arm64.runs)('templates/node for linux/arm64', () => {
+  const parent = join(tmpdir(), `arm64-e2e-${process.pid}`);
+  const copy = join(parent, 'node');
+  let amd64Dev: string | undefined;
+  beforeAll(async () => {
+    process.env.SAGEMAKER_TEMPLATES_BASE = 'offline';
+    await run(
+      'npx',
+      ['--no-install', 'nx', 'run', 'base-node:build', '--platform', 'linux/arm64'],
+      {
+        cwd: workspace,
+        env: { ...process.env, NX_DAEMON: 'false', FORCE_COLOR: '0' },
+        maxBuffer: 64 << 20,
+      },
+    );
+    await cp(join(workspace, 'templates/node'), copy, {
+      recursive: true,
+      filter: (src) => !src.includes('node_modules'),
+    });
+    const manifest = JSON.parse(await readFile(join(copy, 'template.json'), 'utf8'));
+    manifest.$schema = join(workspace, 'packages/contract/src/schemas/template.schema.json');
+    manifest.platforms = ['linux/amd64', 'linux/arm64'];
+    await writeFile(join(copy, 'template.json'), JSON.stringify(manifest, null, 2));
+    amd64Dev = (await inspectImage(docker, 'sagemaker-templates/node:dev'))?.Id;
+  }, 900_000);
+  afterAll(() => rm(parent, { recursive: true, force: true }));
+
+  it('refuses a platform template.json does not list, saying where to add it', async () => {
+    await expect(
+      buildTemplate(join(workspace, 'templates/node'), { quiet: true, platform: 'linux/arm64' }),
+    ).rejects.toThrow(/lists platforms linux\/amd64, not linux\/arm64\. Add "linux\/arm64"/);
+  });
+
+  it('builds an arm64 image tagged :dev-arm64, leaving :dev alone, then finds it up to date', async () => {
+    const started = performance.now();
+    const first = await buildTemplate(copy, { quiet: true, platform: 'linux/arm64' });
+    console.info(
+      `[arm64] node template built under emulation in ${Math.round((performance.now() - started) / 1000)} s`,
+    );
+    expect(first).toMatchObject({
+      platform: 'linux/arm64',
+      devTag: 'sagemaker-templates/node:dev-arm64',
+    });
+    const info = await inspectImage(docker, first.image);
+    expect(`${info?.Os}/${info?.Architecture}`).toBe('linux/arm64');
+    expect((await inspectImage(docker, first.devTag))?.Id).toBe(first.imageId);
+    expect((await inspectImage(docker, 'sagemaker-templates/node:dev'))?.Id).toBe(amd64Dev);
+    const second = await buildTemplate(copy, { quiet: true, platform: 'linux/arm64' });
+    expect(second).toMatchObject({ built: false, imageId: first.imageId });
+  }, 900_000);
+
+  it('trains and serves under emulation: the programs are arm64 and /invocations answers', async () => {
+    const { image } = await buildTemplate(copy, { quiet: true, platform: 'linux/arm64' });
+    const manifest = JSON.parse(await readFile(join(copy, 'template.json'), 'utf8'));
+    const channels = Object.fromEntries(
+      Object.entries(
+        manifest.conformance.training.channels as Record<string, { source: string }>,
+      ).map(([name, c]) => [name, { ...c, source: join(copy, c.source) }]),
+    );
+    const platform = 'linux/arm64';
+    await using training = await TrainingRun.start(docker, {
+      image,
+      platform,
+      hyperparameters: manifest.conformance.training.hyperparameters,
+      channels,
+    });
+    const trained = await training.finish(600_000);
+    expect(trained.exitCode, trained.logs).toBe(0);
+    await using serving = await ServingRun.start(docker, {
+      image,
+      platform,
+      model: trained.modelDir,
+    });
+    const ready = await serving.waitUntilHealthy(300_000, { required: true });
+    console.info(
+      `[arm64] training ${trained.durationMs} ms, /ping ready after ${ready.readyAfterMs} ms (emulated)`,
+    );
+    const arch = await serving.container.exec(['node', '-p', 'process.arch']);
+    expect(arch.stdout.trim()).toBe('arm64');
+    const sample = manifest.conformance.serving.requests[0];
+    const answer = await serving.request('/invocations', {
+      method: 'POST',
+      headers: { 'Content-Type': sample.contentType, Accept: sample.accept },
+      body: await readFile(join(copy, sample.bodyFile), 'utf8'),
+    });
+    expect(answer.status, answer.body).toBe(200);
+  }, 900_000);
 });

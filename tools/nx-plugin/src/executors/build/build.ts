@@ -1,8 +1,8 @@
-import { buildTemplate } from '../../build-template.ts';
+import { buildTemplate, type BuildOptions } from '../../build-template.ts';
 import { projectExecutor } from '../project-executor.ts';
 
 /** `nx run <template>:build` (schema.json). */
-export default projectExecutor<Record<string, never>>(async (root) => {
-  await buildTemplate(root);
+export default projectExecutor<BuildOptions>(async (root, options) => {
+  await buildTemplate(root, options);
   return true;
 });
