@@ -40,7 +40,7 @@ describe('host emulation', () => {
   it('runs the host platform natively and reads the other one from binfmt_misc', async () => {
     const binfmtDir = await mkdtemp(path.join(tmpdir(), 'binfmt-'));
     try {
-      const options = { host: 'linux/amd64' as const, binfmtDir };
+      const options = { host: 'linux/amd64' as const, binfmtDir, os: 'linux' };
       expect(await hostCanRun('linux/amd64', options)).toMatchObject({
         runs: true,
         emulated: false,
@@ -54,6 +54,10 @@ describe('host emulation', () => {
       expect(await hostCanRun('linux/amd64', { host: 'linux/arm64', binfmtDir })).toMatchObject({
         runs: false,
       });
+      // Docker Desktop (macOS, Windows): the engine's VM emulates; nothing to read here.
+      expect(
+        await hostCanRun('linux/amd64', { host: 'linux/arm64', binfmtDir, os: 'darwin' }),
+      ).toMatchObject({ runs: true, emulated: true });
     } finally {
       await rm(binfmtDir, { recursive: true, force: true });
     }

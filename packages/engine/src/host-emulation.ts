@@ -46,12 +46,17 @@ export function judgeBinfmtEntry(text: string | undefined, handler: string): Hos
   return { runs: true, emulated: true, how: `emulated by ${interpreter || handler} (binfmt_misc)` };
 }
 
-/** Whether containers of `platform` run here: natively, under QEMU through binfmt_misc, or not. */
+/**
+ * Whether containers of `platform` run here: natively, under QEMU through binfmt_misc, or not. Off
+ * Linux the engine runs in a VM (Docker Desktop), which emulates amd64 and arm64 itself and whose
+ * binfmt_misc cannot be read from here.
+ */
 export async function hostCanRun(
   platform: Platform,
-  { host = hostPlatform(), binfmtDir = BINFMT_DIR } = {},
+  { host = hostPlatform(), binfmtDir = BINFMT_DIR, os = process.platform as string } = {},
 ): Promise<HostRun> {
   if (platform === host) return { runs: true, emulated: false, how: 'native' };
+  if (os !== 'linux') return { runs: true, emulated: true, how: "emulated by the engine's VM" };
   const handler = QEMU_HANDLER[architectureOf(platform)];
   const text = await readFile(`${binfmtDir}/${handler}`, 'utf8').catch(() => undefined);
   return judgeBinfmtEntry(text, handler);
