@@ -1,4 +1,5 @@
 import type { TemplateManifest } from '@sagemaker-templates/contract';
+import type { PlatformRun } from './platform-run.ts';
 import type {
   ImageInfo,
   ServingSession,
@@ -27,6 +28,8 @@ export interface CheckContext {
   manifestDir: string;
   probes: Probes;
   fuzz: FuzzSettings;
+  /** The image's platform, and whether (and how much slower) it runs emulated here. */
+  platform: PlatformRun;
 }
 
 /** How much garbage the robustness profile sends, and from which seed (printed, so a run can be replayed). */

@@ -8,6 +8,7 @@ import { ROBUSTNESS_CASE_IDS } from './robustness/case-ids.ts';
 import { formatResult, formatSummary } from './reporters/console.ts';
 import { toJUnit } from './reporters/junit.ts';
 import { DEFAULT_FUZZ_COUNT, runSuite, SuiteError } from './runner.ts';
+import { DEFAULT_EMULATION_SCALE } from './platform-run.ts';
 
 const USAGE = `Usage: sagemaker-conformance --image IMAGE --manifest PATH/template.json [options]
 
@@ -23,6 +24,8 @@ Options:
                        in the output and the report); the same seed replays the same garbage
   --fuzz-count N       garbage requests per serving container (default ${DEFAULT_FUZZ_COUNT}); the training
                        garbage cases grow with it (N/60, at least 3)
+  --emulation-scale N  what every time budget is multiplied by when the image's platform runs
+                       emulated here (an arm64 image on an x86_64 host; default ${DEFAULT_EMULATION_SCALE})
   --list               print every check (id, level, clause, title) and exit
   --list-cases         print every garbage case id that template.json's
                        conformance.robustness.accept may name, and exit
@@ -39,6 +42,7 @@ const OPTIONS = {
   only: { type: 'string' },
   seed: { type: 'string' },
   'fuzz-count': { type: 'string' },
+  'emulation-scale': { type: 'string' },
   list: { type: 'boolean', default: false },
   'list-cases': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -55,6 +59,7 @@ interface Run {
   only: string[] | undefined;
   seed: number | undefined;
   fuzzCount: number | undefined;
+  emulationScale: number | undefined;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -96,6 +101,8 @@ function checkedRun(values: Values): Run | Error {
   if (seed instanceof Error) return seed;
   const fuzzCount = positiveInteger(values['fuzz-count'], '--fuzz-count', 1_000_000);
   if (fuzzCount instanceof Error) return fuzzCount;
+  const emulationScale = positiveInteger(values['emulation-scale'], '--emulation-scale', 100);
+  if (emulationScale instanceof Error) return emulationScale;
   return {
     image: values.image,
     manifest: values.manifest,
@@ -107,6 +114,7 @@ function checkedRun(values: Values): Run | Error {
       .filter(Boolean),
     seed,
     fuzzCount,
+    emulationScale,
   };
 }
 
@@ -119,6 +127,7 @@ async function checkImage(run: Run): Promise<number> {
     only: run.only,
     ...(run.seed === undefined ? {} : { seed: run.seed }),
     ...(run.fuzzCount === undefined ? {} : { fuzzCount: run.fuzzCount }),
+    ...(run.emulationScale === undefined ? {} : { emulationScale: run.emulationScale }),
     onProgress: (line) => console.log(`  … ${line}`),
     onResult: (result) => console.log(formatResult(result)),
   });

@@ -6,6 +6,7 @@ export { toJUnit } from './reporters/junit.ts';
 export { formatReport, formatResult, formatSummary } from './reporters/console.ts';
 export { catalogueMarkdown, catalogueText } from './catalogue.ts';
 export { SUITE_VERSION } from './version.ts';
+export * from './platform-run.ts';
 export { DEFAULT_FUZZ_COUNT } from './runner.ts';
 export { BlockedError } from './blocked-error.ts';
 export type * from './observations.ts';

@@ -1,4 +1,5 @@
 import type { Level, Profile, Status } from './check.ts';
+import type { PlatformRun } from './platform-run.ts';
 
 export interface CheckResult {
   id: string;
@@ -19,6 +20,8 @@ export interface SuiteReport {
   image: string;
   imageId: string;
   manifest: string;
+  /** The image's platform and how it ran here: emulated runs scale every time budget. */
+  platform?: PlatformRun;
   /** The robustness profile's seed and size: `--seed` replays the same garbage. */
   fuzz: { seed: number; count: number };
   startedAt: string;

@@ -15,6 +15,14 @@ import { summarize, type CheckResult, type SuiteReport } from './report.ts';
 import { SUITE_VERSION } from './version.ts';
 import { assertSuiteInputs } from './suite-inputs.ts';
 import { newSeed } from './robustness/random.ts';
+import {
+  DEFAULT_EMULATION_SCALE,
+  describePlatformRun,
+  manifestForPlatform,
+  platformRunOf,
+  type PlatformRun,
+} from './platform-run.ts';
+import { judgeUnderEmulation, recordingProbes } from './emulation-crash.ts';
 
 /** Garbage requests sent to one serving container when --fuzz-count is not given. */
 export const DEFAULT_FUZZ_COUNT = 200;
@@ -30,6 +38,8 @@ export interface SuiteOptions {
   seed?: number;
   /** Garbage requests per serving container (training cases scale with it); default 200. */
   fuzzCount?: number;
+  /** What time budgets are multiplied by when the image's platform is emulated; default 10. */
+  emulationScale?: number;
   docker?: Engine;
   checks?: readonly Check[];
   onProgress?: (line: string) => void;
@@ -45,20 +55,20 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const manifestPath = resolve(options.manifestPath);
-  const manifest = await loadManifest(manifestPath);
+  const declared = await loadManifest(manifestPath);
   const checks = options.checks ?? allChecks;
-  assertSuiteInputs(manifest, options.manifestPath, dirname(manifestPath), checks);
+  assertSuiteInputs(declared, options.manifestPath, dirname(manifestPath), checks);
   const docker = options.docker ?? connectEngine();
   const info = await existingImage(docker, options.image);
   assertKnownIds(options.only ?? [], checks);
+  const platform = await platformRun(info, options.emulationScale);
+  options.onProgress?.(`platform: ${describePlatformRun(platform)}`);
+  const manifest = manifestForPlatform(declared, platform);
   await sweepLeftovers(docker);
-  const probes = new DockerProbes(
-    docker,
-    options.image,
-    manifest,
-    dirname(manifestPath),
-    options.onProgress,
-  );
+  const probes = new DockerProbes(docker, options.image, manifest, dirname(manifestPath), {
+    platform,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
   const fuzz = { seed: options.seed ?? newSeed(), count: options.fuzzCount ?? DEFAULT_FUZZ_COUNT };
   options.onProgress?.(
     `robustness: seed ${fuzz.seed}, ${fuzz.count} garbage requests (replay with --seed ${fuzz.seed})`,
@@ -69,6 +79,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
     manifestDir: dirname(manifestPath),
     probes,
     fuzz,
+    platform,
   };
   let results: CheckResult[];
   try {
@@ -83,6 +94,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
     image: options.image,
     imageId: info.Id,
     manifest: options.manifestPath,
+    platform,
     fuzz,
     startedAt,
     durationMs: Math.round(performance.now() - started),
@@ -90,6 +102,13 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
     summary,
     ok: summary.mustFailed === 0,
   };
+}
+
+/** How this host runs the image's platform; a platform it cannot run stops the suite with the fix. */
+async function platformRun(info: ImageDescription, scale?: number): Promise<PlatformRun> {
+  const run = await platformRunOf(info, scale ?? DEFAULT_EMULATION_SCALE);
+  if (run instanceof Error) throw new SuiteError(run.message);
+  return run;
 }
 
 async function existingImage(docker: Engine, image: string): Promise<ImageDescription> {
@@ -173,6 +192,12 @@ async function outcomeOf(
   if (skipReason) return { status: 'skip', message: `skipped by template.json: ${skipReason}` };
   const notApplicable = check.notApplicable?.(ctx);
   if (notApplicable) return { status: 'skip', message: `not applicable: ${notApplicable}` };
+  const { probes, seen } = recordingProbes(ctx.probes);
+  return judgeUnderEmulation(await runGuarded(check, { ...ctx, probes }), ctx.platform, seen);
+}
+
+/** The check's outcome; a blocked probe is a skip, any other error a failure of the run. */
+async function runGuarded(check: Check, ctx: CheckContext): Promise<Outcome> {
   try {
     return await check.run(ctx);
   } catch (error) {

@@ -14,6 +14,7 @@ import {
   histogram,
   hyperparameterTrainings,
   newSeed,
+  NATIVE_RUN,
   DockerProbes,
   runGarbageTrainings,
   type CheckContext,
@@ -45,6 +46,7 @@ for (const root of roots) {
     manifestDir: dirname(manifestPath),
     probes,
     fuzz: { seed, count },
+    platform: NATIVE_RUN,
   };
   try {
     console.log(`== ${name} (${image})`);

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { TemplateManifest } from '@sagemaker-templates/contract';
+import { DEFAULT_PLATFORM, type TemplateManifest } from '@sagemaker-templates/contract';
 import {
   createNetwork,
   hostGpuCount,
@@ -16,6 +16,13 @@ import {
 import { BlockedError } from '../blocked-error.ts';
 import type { Probes } from '../check.ts';
 import type * as Observed from '../observations.ts';
+import type { PlatformRun } from '../platform-run.ts';
+
+export interface ProbeOptions {
+  /** The image's platform as the suite runs it (emulated runs get longer request limits). */
+  platform?: PlatformRun;
+  onProgress?: (line: string) => void;
+}
 
 /** A training container that was started (or failed to start), with its /opt/ml tree. */
 export interface StartedTraining extends Observed.TrainingStart {
@@ -38,8 +45,19 @@ export class DockerProbes implements Probes {
     private readonly image: string,
     private readonly manifest: TemplateManifest,
     private readonly manifestDir: string,
-    private readonly onProgress: (line: string) => void = () => {},
+    private readonly options: ProbeOptions = {},
   ) {}
+
+  private onProgress(line: string): void {
+    this.options.onProgress?.(line);
+  }
+
+  /** The engine's platform option for runs: only for an image that is not the default platform. */
+  #platform(): { platform?: string; timeScale?: number } {
+    const run = this.options.platform;
+    if (!run || run.platform === DEFAULT_PLATFORM) return {};
+    return { platform: run.platform, timeScale: run.timeScale };
+  }
 
   imageInfo(): Promise<Observed.ImageInfo> {
     return this.#once('image', async () => {
@@ -149,6 +167,7 @@ export class DockerProbes implements Probes {
       ...(variant.gpus ? { gpus: variant.gpus } : {}),
       ...(variant.env ? { env: variant.env } : {}),
       ...(variant.binds ? { binds: variant.binds } : {}),
+      ...(this.#platform().platform ? { platform: this.#platform().platform } : {}),
     });
     this.#disposers.push(() => run.dispose());
     this.onProgress(
@@ -260,6 +279,7 @@ export class DockerProbes implements Probes {
       ...(variant.env ? { env: variant.env } : {}),
       ...(variant.port ? { port: variant.port } : {}),
       isolated: variant.isolated ?? false,
+      ...this.#platform(),
     });
     this.#disposers.push(() => run.dispose());
     const wait = await run.waitUntilHealthy(

@@ -1,4 +1,5 @@
 import type { CheckResult, SuiteReport } from '../report.ts';
+import { describePlatformRun } from '../platform-run.ts';
 
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number, text: string) => (useColor ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -27,9 +28,16 @@ export function formatSummary(report: SuiteReport): string {
   const { passed, failed, skipped, mustFailed, shouldFailed } = report.summary;
   const verdict = report.ok ? paint(32, 'CONFORMS') : paint(31, 'DOES NOT CONFORM');
   const warnings = shouldFailed > 0 ? `, ${shouldFailed} should-level warning(s)` : '';
+  const environment = report.results.filter((r) => r.message.startsWith('environment: ')).length;
+  const emulated = report.platform?.emulated
+    ? [
+        `  under emulation: ${describePlatformRun(report.platform)}${environment > 0 ? `; ${environment} skipped for crashes only the emulator causes (judge them on a native ${report.platform.platform} host)` : ''}`,
+      ]
+    : [];
   return [
     `${verdict}  ${report.name}  (${report.image}, ${report.imageId.slice(7, 19)})`,
     `  ${report.results.length} checks: ${passed} passed, ${failed} failed (${mustFailed} must), ${skipped} skipped${warnings} in ${(report.durationMs / 1000).toFixed(1)} s`,
+    ...emulated,
   ].join('\n');
 }
 

@@ -4,6 +4,7 @@ import { loadManifest, type TemplateManifest } from '@sagemaker-templates/contra
 import { BlockedError } from '../blocked-error.ts';
 import type { Check, CheckContext, Outcome } from '../check.ts';
 import { FIXTURE_MANIFEST } from '../fixtures.ts';
+import { NATIVE_RUN } from '../platform-run.ts';
 import type { HttpExchange, TrainingObservation } from '../observations.ts';
 import { FakeProbes, type Recording, type Route, type SessionRecording } from './fake-probes.ts';
 
@@ -26,7 +27,14 @@ export async function fakeContext(
   edit(manifest);
   const probes = new FakeProbes(recording);
   onTestFinished(() => probes.dispose());
-  return { image: 'fake/image:1', manifest, manifestDir: dirname(FIXTURE_MANIFEST), probes, fuzz };
+  return {
+    image: 'fake/image:1',
+    manifest,
+    manifestDir: dirname(FIXTURE_MANIFEST),
+    probes,
+    fuzz,
+    platform: NATIVE_RUN,
+  };
 }
 
 /** What the suite reports for `check` over `ctx`: not applicable and blocked become skips; other errors throw. */

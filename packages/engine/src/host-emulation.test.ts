@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hostCanRun, hostPlatform, judgeBinfmtEntry } from './host-emulation.ts';
+import { emulationCrash, hostCanRun, hostPlatform, judgeBinfmtEntry } from './host-emulation.ts';
 
 const REGISTERED = `enabled
 interpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P
@@ -61,5 +61,29 @@ describe('host emulation', () => {
     } finally {
       await rm(binfmtDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('crashes only emulation causes', () => {
+  it('are named from the output or a SIGILL exit code', () => {
+    expect(
+      emulationCrash('qemu: uncaught target signal 11 (Segmentation fault) - core dumped'),
+    ).toBe('QEMU stopped the program with signal 11 (Segmentation fault)');
+    expect(emulationCrash('x\nqemu-x86_64: Could not open /lib64/ld-linux-x86-64.so.2\n')).toBe(
+      'QEMU: Could not open /lib64/ld-linux-x86-64.so.2',
+    );
+    expect(
+      emulationCrash('The futex facility returned an unexpected error code.\nAborted'),
+    ).toMatch(/^glibc: the futex facility/);
+    expect(emulationCrash('Illegal instruction (core dumped)')).toMatch(/^an illegal instruction/);
+    expect(emulationCrash('', 132)).toBe(
+      'exit code 132 (SIGILL): the emulated CPU lacks an instruction the program uses',
+    );
+  });
+
+  it('are not seen in ordinary failures', () => {
+    expect(emulationCrash('Traceback ...\nValueError: epochs must be positive', 1)).toBeUndefined();
+    expect(emulationCrash('Segmentation fault (core dumped)', 139)).toBeUndefined();
+    expect(emulationCrash('', null)).toBeUndefined();
   });
 });

@@ -61,3 +61,49 @@ export async function hostCanRun(
   const text = await readFile(`${binfmtDir}/${handler}`, 'utf8').catch(() => undefined);
   return judgeBinfmtEntry(text, handler);
 }
+
+/**
+ * What QEMU user emulation (and the CPUs it emulates) is known to break, each with how it shows in
+ * a container's output. Real CPUs do not fail this way, so a run that shows one under emulation
+ * says nothing about the image: TensorFlow's AVX check (QEMU's x86_64 lacks AVX), glibc's futex
+ * error, a syscall QEMU does not translate, a signal QEMU raised itself.
+ */
+const EMULATION_CRASHES: { pattern: RegExp; reason: (match: RegExpMatchArray) => string }[] = [
+  {
+    pattern: /qemu: uncaught target signal (\d+) \(([^)]+)\)/,
+    reason: (m) => `QEMU stopped the program with signal ${m[1]} (${m[2]})`,
+  },
+  {
+    pattern: /compiled to use (AVX\w*|SSE4\.\d|FMA) instructions, but these aren't available/,
+    reason: (m) => `the emulated CPU lacks ${m[1]}, which the program was compiled to use`,
+  },
+  {
+    pattern: /^qemu-(?:x86_64|aarch64)(?:-static)?: (.+)$/m,
+    reason: (m) => `QEMU: ${m[1]?.trim()}`,
+  },
+  {
+    pattern: /The futex facility returned an unexpected error code/,
+    reason: () => 'glibc: the futex facility returned an unexpected error code (a QEMU limit)',
+  },
+  {
+    pattern: /Illegal instruction/,
+    reason: () => 'an illegal instruction: the emulated CPU lacks one the program uses',
+  },
+];
+
+/** Exit code of a process killed by SIGILL: an instruction the (emulated) CPU does not have. */
+const SIGILL_EXIT = 128 + 4;
+
+/**
+ * Why a container's run failed because of emulation (see EMULATION_CRASHES), from its output and
+ * exit code; undefined when nothing points at the emulator. Only meaningful for an emulated run.
+ */
+export function emulationCrash(output: string, exitCode?: number | null): string | undefined {
+  for (const { pattern, reason } of EMULATION_CRASHES) {
+    const match = output.match(pattern);
+    if (match) return reason(match);
+  }
+  if (exitCode === SIGILL_EXIT)
+    return `exit code ${SIGILL_EXIT} (SIGILL): the emulated CPU lacks an instruction the program uses`;
+  return undefined;
+}

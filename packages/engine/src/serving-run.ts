@@ -32,6 +32,11 @@ export interface ServingRunOptions {
   gpus?: number | 'all';
   /** The image's platform when it is not the host's (run under emulation, see hostCanRun). */
   platform?: string;
+  /**
+   * What the contract's request limits (2 s per /ping, 60 s per /invocations) are multiplied by:
+   * more than 1 under emulation, where the same server answers several times slower. Default 1.
+   */
+  timeScale?: number;
   /** Where the /opt/ml tree is made; default the OS temp folder. */
   parentDir?: string;
 }
@@ -50,6 +55,7 @@ export class ServingRun implements AsyncDisposable {
     readonly tree: OptMlTree,
     private readonly baseUrl: string | undefined,
     private readonly network: ManagedNetwork | undefined,
+    private readonly timeScale: number,
   ) {}
 
   /** Makes the tree and starts the container (not waited for: see {@link waitUntilHealthy}). */
@@ -65,7 +71,8 @@ export class ServingRun implements AsyncDisposable {
       const container = await startServer(engine, options, tree, network?.name);
       const port = options.port ?? limits.servingPort;
       const base = network ? `http://${await addressOn(container, network.name)}:${port}` : '';
-      return new ServingRun(container, tree, base || undefined, network);
+      const scale = options.timeScale ?? 1;
+      return new ServingRun(container, tree, base || undefined, network, scale);
     } catch (error) {
       await network?.remove();
       await tree.dispose();
@@ -80,7 +87,10 @@ export class ServingRun implements AsyncDisposable {
 
   /** One request; no answer (refused, timed out) is status 0 with the reason in the body. */
   request(path: string, init: ServingRequest = {}): Promise<HttpExchange> {
-    return exchange(this.url(path), { timeoutMs: limits.invocationsTimeoutMs, ...init });
+    return exchange(this.url(path), {
+      timeoutMs: this.scaled(limits.invocationsTimeoutMs),
+      ...init,
+    });
   }
 
   /**
@@ -92,11 +102,16 @@ export class ServingRun implements AsyncDisposable {
     options: { until?: (answer: HttpExchange) => boolean; required?: boolean } = {},
   ): Promise<HttpWait> {
     const ping = forHttp('/ping', {
-      requestTimeoutMs: limits.pingTimeoutMs,
+      requestTimeoutMs: this.scaled(limits.pingTimeoutMs),
       url: (path) => this.url(path),
       ...options,
     });
     return this.container.waitFor(ping, timeoutMs);
+  }
+
+  /** A contract time limit as this run applies it (see ServingRunOptions.timeScale). */
+  scaled(ms: number): number {
+    return Math.round(ms * this.timeScale);
   }
 
   /** Removes the container, its network and its tree; safe to call twice. */

@@ -38,8 +38,32 @@ export interface BuiltTemplate {
 /** Options of the build target (src/executors/build/schema.json). */
 export interface BuildOptions {
   quiet?: boolean;
-  /** One of template.json's platforms; default linux/amd64. */
+  /** One of template.json's platforms; default linux/amd64 (buildTemplatePlatforms: every one). */
   platform?: Platform;
+}
+
+/**
+ * `nx run <template>:build`: every platform of template.json (linux/amd64 first, natively or under
+ * emulation), or only `options.platform`. A platform this host cannot run stops the build with the
+ * fix, since a push must carry them all.
+ */
+export async function buildTemplatePlatforms(
+  root: string,
+  options: BuildOptions = {},
+): Promise<BuiltTemplate[]> {
+  const platforms = options.platform ? [options.platform] : await declaredPlatforms(root);
+  const built: BuiltTemplate[] = [];
+  for (const platform of platforms) built.push(await buildTemplate(root, { ...options, platform }));
+  return built;
+}
+
+/** template.json's platforms, the default one first (the one every other tool looks at). */
+export async function declaredPlatforms(root: string): Promise<Platform[]> {
+  const manifest = await loadManifest(join(root, 'template.json')).catch((error: unknown) => {
+    throw error instanceof ManifestError ? new TemplateBuildError(error.message) : error;
+  });
+  const others = manifest.platforms.filter((p) => p !== DEFAULT_PLATFORM);
+  return manifest.platforms.includes(DEFAULT_PLATFORM) ? [DEFAULT_PLATFORM, ...others] : others;
 }
 
 /** Docker repository path components: lowercase letters, digits and separators. */
@@ -160,6 +184,8 @@ async function readTemplate(
     );
   const host = await hostCanRun(platform);
   if (!host.runs)
-    throw new TemplateBuildError(`this host cannot build ${platform} images: ${host.why}`);
+    throw new TemplateBuildError(
+      `this host cannot build ${platform} images, which template.json's platforms list: ${host.why} To build the others only, pass --platform (e.g. --platform ${DEFAULT_PLATFORM}); a push needs them all.`,
+    );
   return manifest;
 }

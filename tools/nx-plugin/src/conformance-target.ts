@@ -1,7 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { buildTemplate } from './build-template.ts';
-import { checkTemplate } from './check-template.ts';
+import type { Platform } from '@sagemaker-templates/contract';
+import { buildTemplatePlatforms, type BuiltTemplate } from './build-template.ts';
+import { checkTemplate, reportName } from './check-template.ts';
 import { ConformanceCache, suiteKey, type ConformancePass } from './conformance-cache.ts';
 
 /** Options of the conformance target (src/executors/conformance/schema.json). */
@@ -11,6 +12,9 @@ export interface ConformanceOptions {
   seed?: number;
   'fuzz-count'?: number;
   'report-dir': string;
+  /** Check only this one of template.json's platforms (default: every one). */
+  platform?: Platform;
+  'emulation-scale'?: number;
 }
 
 /** The conformance CLI's arguments for these options (the CLI checks the values again). */
@@ -19,14 +23,18 @@ export function suiteArgs(options: ConformanceOptions): string[] {
     ...(options.only !== undefined ? ['--only', options.only] : []),
     ...(options.seed !== undefined ? ['--seed', String(options.seed)] : []),
     ...(options['fuzz-count'] !== undefined ? ['--fuzz-count', String(options['fuzz-count'])] : []),
+    ...(options['emulation-scale'] !== undefined
+      ? ['--emulation-scale', String(options['emulation-scale'])]
+      : []),
     '--report-dir',
     options['report-dir'],
   ];
 }
 
 /**
- * `nx run <template>:conformance`: builds, then runs the suite unless this image already passed
- * this suite (the results cache that push uses too); `--force` or
+ * `nx run <template>:conformance`: builds every platform of template.json (or --platform's), then
+ * runs the suite on each image (an emulated one with its time budgets scaled) unless that image
+ * already passed this suite (the results cache that push uses too); `--force` or
  * SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE=true runs it regardless, and so does a partial run
  * (`--only`) or a chosen seed or amount of garbage, which is a run the user asked for.
  */
@@ -35,11 +43,24 @@ export async function runConformance(
   options: ConformanceOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
+  const platform = options.platform ? { platform: options.platform } : {};
+  const builds = await buildTemplatePlatforms(root, { quiet: true, ...platform });
+  let code = 0;
+  for (const built of builds) code = Math.max(code, await checkBuilt(root, built, options, env));
+  return code;
+}
+
+/** The suite on one platform's image, or the report of its earlier pass. */
+async function checkBuilt(
+  root: string,
+  built: BuiltTemplate,
+  options: ConformanceOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   const force = options.force === true || env.SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE === 'true';
   const partial = options.only !== undefined;
   const chosenGarbage = options.seed !== undefined || options['fuzz-count'] !== undefined;
-  const built = await buildTemplate(root, { quiet: true });
-  const name = basename(root);
+  const name = reportName(basename(root), built.platform);
   const report = join(options['report-dir'], `${name}.json`);
   const cache = new ConformanceCache();
   const key = await suiteKey(root);
@@ -49,11 +70,11 @@ export async function runConformance(
     await restoreReport(earlier, report);
     console.log(
       `CONFORMS  ${name}  (${built.image}, ${built.imageId.replace('sha256:', '').slice(0, 12)}): this image passed this suite at ${earlier.passedAt}; not run again.\n` +
-        `  To run it anyway: npx nx run ${name}:conformance --force (or SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE=true)`,
+        `  To run it anyway: npx nx run ${basename(root)}:conformance --force (or SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE=true)`,
     );
     return 0;
   }
-  const code = await checkTemplate(root, built.image, suiteArgs(options));
+  const code = await checkTemplate(root, built.image, suiteArgs(options), name);
   // Only a full run counts as a pass that later runs and push may rely on.
   if (code === 0 && !partial) {
     const json = await readFile(report, 'utf8').then(JSON.parse, () => undefined);

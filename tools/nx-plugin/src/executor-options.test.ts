@@ -85,6 +85,20 @@ describe('conformance options', () => {
       'reports/conformance',
     ]);
     expect(() => nxOptions('conformance', ['--seed=0'])).toThrow(/'seed' does not match/);
+    const emulated = nxOptions<ConformanceOptions>('conformance', [
+      '--platform',
+      'linux/arm64',
+      '--emulation-scale',
+      '4',
+    ]);
+    expect(emulated).toMatchObject({ platform: 'linux/arm64', 'emulation-scale': 4 });
+    expect(suiteArgs(emulated)).toEqual([
+      '--emulation-scale',
+      '4',
+      '--report-dir',
+      'reports/conformance',
+    ]);
+    expect(() => nxOptions('conformance', ['--emulation-scale=0.5'])).toThrow(/emulation-scale/);
   });
 });
 
@@ -135,8 +149,8 @@ describe('train and serve options', () => {
 });
 
 describe('build options', () => {
-  it('--platform, one SageMaker runs, default linux/amd64', () => {
-    expect(nxOptions('build', [])).toEqual({ platform: 'linux/amd64' });
+  it('--platform, one SageMaker runs; none: every platform of template.json', () => {
+    expect(nxOptions('build', [])).toEqual({});
     expect(nxOptions('build', ['--platform', 'linux/arm64'])).toEqual({ platform: 'linux/arm64' });
     expect(() => nxOptions('build', ['--platform', 'windows/amd64'])).toThrow(/platform/);
   });

@@ -78,9 +78,11 @@ describe('nx plugin', () => {
     expect(Object.keys(targets.conformance.metadata?.options ?? {})).toEqual([
       '--force',
       '--only',
+      '--platform',
       '--seed',
       '--fuzz-count',
       '--report-dir',
+      '--emulation-scale',
     ]);
   });
 

@@ -65,19 +65,30 @@ describe('image checks over a recorded image configuration', () => {
     expect(result.message).not.toMatch(/abc123secret|npm_tok/);
   });
 
-  it('image.platform: passes linux/amd64, fails arm64, does not apply to serving-only images', async () => {
+  it("image.platform: passes one of template.json's platforms, fails any other, serving-only or not", async () => {
     expect((await outcome(imagePlatform, await fakeContext({}))).message).toBe(
-      'the image is linux/amd64',
+      "the image is linux/amd64, one of template.json's platforms (linux/amd64)",
     );
     const arm = await fakeContext({ image: { Architecture: 'arm64', Variant: 'v8' } });
     expect(await outcome(imagePlatform, arm)).toMatchObject({
       status: 'fail',
-      message: 'the image is linux/arm64/v8, expected linux/amd64 for training',
+      message:
+        "the image is linux/arm64; template.json's platforms are linux/amd64 (SageMaker trains on linux/amd64 only)",
     });
     const inference = await fakeContext({ image: { Architecture: 'arm64' } }, (m) => {
       m.capabilities.train = false;
     });
-    expect((await outcome(imagePlatform, inference)).status).toBe('skip');
+    expect((await outcome(imagePlatform, inference)).status).toBe('fail');
+    const graviton = await fakeContext({ image: { Architecture: 'arm64' } }, (m) => {
+      m.platforms = ['linux/amd64', 'linux/arm64'];
+    });
+    expect(await outcome(imagePlatform, graviton)).toMatchObject({
+      status: 'pass',
+      message:
+        "the image is linux/arm64, one of template.json's platforms (linux/amd64, linux/arm64)",
+    });
+    const s390x = await fakeContext({ image: { Architecture: 's390x' } });
+    expect((await outcome(imagePlatform, s390x)).message).toMatch(/^the image is linux\/s390x;/);
   });
 
   it('image.size.budget: compares the size with budgets.imageSizeMb, if any', async () => {

@@ -1,21 +1,21 @@
+import { DEFAULT_PLATFORM } from '@sagemaker-templates/contract';
 import { fail, pass, type Check } from '../../check.ts';
+import { platformOf } from '../../platform-run.ts';
 
 export const imagePlatform: Check = {
   id: 'image.platform',
-  title: 'A training image is built for linux/amd64',
+  title: "The image is built for one of template.json's platforms (linux/amd64 to train)",
   clauses: 'policy, T1',
   level: 'must',
   profile: 'image',
-  hint: 'Build for linux/amd64 (e.g. `docker buildx build --platform linux/amd64`, or on an x86_64 machine): SageMaker training instances are x86_64 and an arm64 image (built on an Apple silicon laptop, say) fails to start with "exec format error". Arm64 (Graviton) is only for inference.',
-  notApplicable: ({ manifest }) =>
-    manifest.capabilities.train
-      ? undefined
-      : 'the image does not train (arm64 is fine for inference on Graviton)',
-  async run({ probes }) {
-    const info = await probes.imageInfo();
-    const platform = `${info.Os}/${info.Architecture}${info.Variant ? `/${info.Variant}` : ''}`;
-    return info.Os === 'linux' && info.Architecture === 'amd64'
-      ? pass(`the image is ${platform}`)
-      : fail(`the image is ${platform}, expected linux/amd64 for training`);
+  hint: 'Build with `nx run <template>:build`, which builds every platform in template.json\'s "platforms" on any host (under emulation where the host differs), or with `docker build --platform linux/amd64`. SageMaker trains on x86_64 only: an arm64 image (built on an Apple silicon laptop, say) fails there with "exec format error". arm64 serves on Graviton: add "linux/arm64" to platforms to build, check and push it too.',
+  async run({ probes, manifest }) {
+    const platform = platformOf(await probes.imageInfo());
+    const declared = manifest.platforms.join(', ');
+    if (!manifest.platforms.some((p) => p === platform)) {
+      const note = platform === DEFAULT_PLATFORM ? '' : ' (SageMaker trains on linux/amd64 only)';
+      return fail(`the image is ${platform}; template.json's platforms are ${declared}${note}`);
+    }
+    return pass(`the image is ${platform}, one of template.json's platforms (${declared})`);
   },
 };

@@ -5,16 +5,18 @@ import { countAnswerRecords } from '../../robustness/records.ts';
 import { is2xx } from '../support/serving.ts';
 import { largestBatch, type LargestBatch } from '../support/largest-batch.ts';
 import { servePayloadLimit } from '../serve/payload-6mb.ts';
+import { scaledMs } from '../../platform-run.ts';
 
 /** The largest valid batch gets one prediction per record, within the invocation limit (R4). */
-export function judgeLargestBatch({ sample, bytes, records, answer }: LargestBatch): Outcome {
+export function judgeLargestBatch(
+  { sample, bytes, records, answer }: LargestBatch,
+  limitMs: number = limits.invocationsTimeoutMs,
+): Outcome {
   if (!is2xx(answer.status))
     throw new BlockedError('serve.payload.6mb', `the ${bytes}-byte batch was not answered 2xx`);
   const what = `${bytes} bytes (${records} records) of ${sample.contentType}${sample.accept ? ` → ${sample.accept}` : ''}`;
-  if (answer.durationMs > limits.invocationsTimeoutMs)
-    return fail(
-      `${what} took ${answer.durationMs} ms, over the ${limits.invocationsTimeoutMs} ms invocation limit`,
-    );
+  if (answer.durationMs > limitMs)
+    return fail(`${what} took ${answer.durationMs} ms, over the ${limitMs} ms invocation limit`);
   const got = countAnswerRecords(answer.contentType, answer.body);
   if (got === undefined)
     return pass(
@@ -38,5 +40,6 @@ export const robustServeLargestBatch: Check = {
   phase: 'load',
   hint: 'Raise every answer-size limit to what the largest batch needs (TorchServe: max_response_size via TS_MAX_RESPONSE_SIZE; nginx: proxy buffers), and make prediction over a full 6 MB batch fast enough: vectorize, and avoid per-row Python work.',
   notApplicable: servePayloadLimit.notApplicable!,
-  run: async (ctx) => judgeLargestBatch(await largestBatch(ctx)),
+  run: async (ctx) =>
+    judgeLargestBatch(await largestBatch(ctx), scaledMs(ctx.platform, limits.invocationsTimeoutMs)),
 };

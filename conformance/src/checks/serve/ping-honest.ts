@@ -2,6 +2,7 @@ import { limits } from '@sagemaker-templates/contract';
 import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import { describeStatus, excerpt, type HttpExchange } from '../../http-exchange.ts';
 import { firstWorkingSample, invoke, is2xx, readySession, servesOnly } from '../support/serving.ts';
+import { scaledMs } from '../../platform-run.ts';
 
 /** What a server with an empty /opt/ml/model did: its pings, whether it exited, and an invocation after a 200. */
 export interface EmptyModelObservation {
@@ -54,7 +55,11 @@ export const servePingHonest: Check = {
     const pings = [...session.pings];
     for (let i = 0; i < 4 && (await session.container.state()).running; i++) {
       await new Promise((r) => setTimeout(r, 500));
-      pings.push(await session.request('/ping', { timeoutMs: limits.pingTimeoutMs }));
+      pings.push(
+        await session.request('/ping', {
+          timeoutMs: scaledMs(ctx.platform, limits.pingTimeoutMs),
+        }),
+      );
     }
     const exited = !(await session.container.state()).running;
     const invocation =

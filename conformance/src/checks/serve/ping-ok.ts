@@ -3,6 +3,7 @@ import { fail, pass, type Check, type Outcome } from '../../check.ts';
 import { describeStatus, excerpt, type HttpExchange } from '../../http-exchange.ts';
 import { lastLines } from '../support/training.ts';
 import { servesOnly } from '../support/serving.ts';
+import { scaledMs } from '../../platform-run.ts';
 
 /** Judges readiness and the follow-up pings: every one 200 and under the 2 s health-check timeout. */
 export function judgePing(
@@ -10,6 +11,7 @@ export function judgePing(
   pings: HttpExchange[],
   followUps: HttpExchange[],
   budgetSeconds: number,
+  pingLimitMs: number = limits.pingTimeoutMs,
 ): Outcome {
   if (readyAfterMs === undefined) {
     const last = pings.at(-1);
@@ -17,13 +19,13 @@ export function judgePing(
       ? `; the last answer was ${describeStatus(last)}${last.body && last.status ? `: ${excerpt(last.body)}` : ''}`
       : '';
     return fail(
-      `GET /ping never returned 200 within ${budgetSeconds} s of \`serve\` (each attempt limited to ${limits.pingTimeoutMs} ms)${seen}, expected 200`,
+      `GET /ping never returned 200 within ${budgetSeconds} s of \`serve\` (each attempt limited to ${pingLimitMs} ms)${seen}, expected 200`,
     );
   }
-  const bad = followUps.find((p) => p.status !== 200 || p.durationMs >= limits.pingTimeoutMs);
+  const bad = followUps.find((p) => p.status !== 200 || p.durationMs >= pingLimitMs);
   if (bad) {
     return fail(
-      `after the first 200, GET /ping returned ${describeStatus(bad)} in ${bad.durationMs} ms, expected 200 within ${limits.pingTimeoutMs} ms every time`,
+      `after the first 200, GET /ping returned ${describeStatus(bad)} in ${bad.durationMs} ms, expected 200 within ${pingLimitMs} ms every time`,
     );
   }
   const slowest = Math.max(...followUps.map((p) => p.durationMs));
@@ -43,15 +45,17 @@ export const servePingOk: Check = {
   async run(ctx) {
     const session = await ctx.probes.serving();
     const followUps: HttpExchange[] = [];
+    const pingLimitMs = scaledMs(ctx.platform, limits.pingTimeoutMs);
     if (session.readyAfterMs !== undefined) {
       for (let i = 0; i < 5; i++)
-        followUps.push(await session.request('/ping', { timeoutMs: limits.pingTimeoutMs }));
+        followUps.push(await session.request('/ping', { timeoutMs: pingLimitMs }));
     }
     const outcome = judgePing(
       session.readyAfterMs,
       session.pings,
       followUps,
       ctx.manifest.budgets.startupSeconds,
+      pingLimitMs,
     );
     if (outcome.status === 'fail') {
       const logs = lastLines(await session.container.logs());

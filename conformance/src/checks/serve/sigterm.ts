@@ -2,6 +2,7 @@ import { limits } from '@sagemaker-templates/contract';
 import { BlockedError } from '../../blocked-error.ts';
 import { fail, pass, type Check } from '../../check.ts';
 import { servesOnly } from '../support/serving.ts';
+import { scaledMs } from '../../platform-run.ts';
 
 export const serveSigterm: Check = {
   id: 'serve.sigterm',
@@ -17,13 +18,14 @@ export const serveSigterm: Check = {
     if (!(await session.container.state()).running) {
       throw new BlockedError('serve.ping.ok', 'the serving container had already exited');
     }
+    const graceMs = scaledMs(ctx.platform, limits.servingSigtermGraceMs);
     const signalled = performance.now();
     await session.container.signal('SIGTERM');
-    const exit = await session.container.waitForExit(limits.servingSigtermGraceMs);
+    const exit = await session.container.waitForExit(graceMs);
     const afterMs = Math.round(performance.now() - signalled);
     if (exit.timedOut) {
       return fail(
-        `the serving container was still running ${limits.servingSigtermGraceMs / 1000} s after SIGTERM, expected it to exit`,
+        `the serving container was still running ${graceMs / 1000} s after SIGTERM, expected it to exit`,
       );
     }
     return pass(`exited ${exit.exitCode} ${afterMs} ms after SIGTERM`);

@@ -11,6 +11,7 @@ import {
   type WorkingSample,
 } from '../../robustness/serving-garbage.ts';
 import { invoke, is2xx, once, readySession, requestBody, sampleAnswers } from './serving.ts';
+import { scaledMs } from '../../platform-run.ts';
 
 /** Requests in flight at once: some concurrency, as real clients bring, without swamping 2 cores. */
 const CONCURRENCY = 4;
@@ -88,9 +89,11 @@ export function fuzzRun(ctx: CheckContext): Promise<FuzzRun> {
           ...(request.body ? { body: request.body } : {}),
         }),
       }),
-      performance.now() + timeBudgetMs(requests.length),
+      performance.now() + scaledMs(ctx.platform, timeBudgetMs(requests.length)),
     );
-    const pingAfter = await session.request('/ping', { timeoutMs: limits.pingTimeoutMs });
+    const pingAfter = await session.request('/ping', {
+      timeoutMs: scaledMs(ctx.platform, limits.pingTimeoutMs),
+    });
     const first = (await sampleAnswers(ctx)).find(({ answer }) => is2xx(answer.status));
     const sampleAfter = first ? await invoke(ctx, session, first.request) : undefined;
     const after = new Set((await session.container.processes().catch(() => [])).map((p) => p.pid));

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import type { SampleRequest } from '@sagemaker-templates/contract';
+import { limits, type SampleRequest } from '@sagemaker-templates/contract';
 import { BlockedError } from '../../blocked-error.ts';
 import { type CheckContext } from '../../check.ts';
 import type { HttpExchange } from '../../http-exchange.ts';
 import type { ServingSession as Session } from '../../observations.ts';
+import { scaledMs } from '../../platform-run.ts';
 
 export type { HttpExchange };
 
@@ -113,7 +114,9 @@ export function badInputAnswers(ctx: CheckContext): Promise<BadInputAnswer[]> {
     const answers: BadInputAnswer[] = [];
     for (const request of bad) {
       const answer = await invoke(ctx, session, request);
-      const pingAfter = await session.request('/ping', { timeoutMs: 2_000 });
+      const pingAfter = await session.request('/ping', {
+        timeoutMs: scaledMs(ctx.platform, limits.pingTimeoutMs),
+      });
       const sampleAfter = firstSample ? await invoke(ctx, session, firstSample) : undefined;
       answers.push({ request, answer, pingAfter, sampleAfter });
     }

@@ -2,6 +2,7 @@ import { limits } from '@sagemaker-templates/contract';
 import { fail, pass, type Check } from '../../check.ts';
 import { requireSuccess } from '../support/training.ts';
 import { trainsOnly } from '../support/training.ts';
+import { scaledMs } from '../../platform-run.ts';
 
 export const trainSigterm: Check = {
   id: 'train.sigterm',
@@ -28,7 +29,10 @@ export const trainSigterm: Check = {
       // Mid-training means after the first metric line (the handler is surely installed by then),
       // or after any output when the manifest declares no metrics.
       const metric = ctx.manifest.conformance.training?.metrics[0]?.regex;
-      await container.waitForLog(metric ? new RegExp(metric, 'm') : /\S/, 60_000);
+      await container.waitForLog(
+        metric ? new RegExp(metric, 'm') : /\S/,
+        scaledMs(ctx.platform, 60_000),
+      );
     } catch (error) {
       const state = await container.state();
       if (!state.running) {
@@ -39,12 +43,13 @@ export const trainSigterm: Check = {
       }
       throw error;
     }
+    const graceMs = scaledMs(ctx.platform, limits.trainingSigtermGraceMs);
     const signalled = performance.now();
     await container.signal('SIGTERM');
-    const exit = await container.waitForExit(limits.trainingSigtermGraceMs);
+    const exit = await container.waitForExit(graceMs);
     if (exit.timedOut)
       return fail(
-        `training was still running ${limits.trainingSigtermGraceMs / 1000} s after SIGTERM, expected it to exit`,
+        `training was still running ${graceMs / 1000} s after SIGTERM, expected it to exit`,
       );
     return pass(
       `training exited ${exit.exitCode} ${Math.round(performance.now() - signalled)} ms after SIGTERM`,
