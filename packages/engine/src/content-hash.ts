@@ -60,3 +60,11 @@ export async function hashEntry(
 export function field(hash: Hash, value: string): void {
   hash.update(`${Buffer.byteLength(value)}:${value}\0`);
 }
+
+/** SHA-256 (hex) of a list of strings under a label, e.g. the tags an image index is made of. */
+export function fieldsHash(label: string, values: readonly string[]): string {
+  const hash = createHash('sha256');
+  field(hash, label);
+  for (const value of values) field(hash, value);
+  return hash.digest('hex');
+}

@@ -123,6 +123,25 @@ export class DistributionClient {
     return response.headers.get('docker-content-digest') ?? manifest.digest;
   }
 
+  /**
+   * A blob's bytes (an image config), checked against its digest. ECR answers with a redirect to
+   * S3, which fetch follows without the Authorization header.
+   */
+  async getBlob(repository: string, digest: string): Promise<Buffer> {
+    const url = `${this.baseUrl}/v2/${repository}/blobs/${digest}`;
+    const response = await this.send('GET', url, {});
+    if (!response.ok) throw await this.failure('GET', repository, digest, response, 'blobs');
+    const body = Buffer.from(await response.arrayBuffer());
+    const computed = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    if (computed !== digest)
+      throw new RegistryRequestError(
+        `${url}: the registry sent a blob whose digest is ${computed}.`,
+        response.status,
+        'DIGEST_INVALID',
+      );
+    return body;
+  }
+
   private async request(
     method: 'HEAD' | 'GET' | 'PUT',
     repository: string,
@@ -131,13 +150,22 @@ export class DistributionClient {
   ): Promise<Response> {
     const url = `${this.baseUrl}/v2/${repository}/manifests/${reference}`;
     const headers: Record<string, string> = { accept: MANIFEST_MEDIA_TYPES.join(', ') };
-    if (this.authorization) headers.authorization = this.authorization;
     if (put) headers['content-type'] = put['content-type'];
+    return this.send(method, url, headers, put?.body);
+  }
+
+  private async send(
+    method: 'HEAD' | 'GET' | 'PUT',
+    url: string,
+    headers: Record<string, string>,
+    body?: Buffer,
+  ): Promise<Response> {
+    if (this.authorization) headers.authorization = this.authorization;
     try {
       return await this.fetch(url, {
         method,
         headers,
-        ...(put ? { body: put.body } : {}),
+        ...(body ? { body } : {}),
         redirect: 'follow',
         signal: AbortSignal.timeout(this.timeoutMs),
       });
@@ -158,6 +186,7 @@ export class DistributionClient {
     repository: string,
     reference: string,
     response: Response,
+    kind: 'manifests' | 'blobs' = 'manifests',
   ): Promise<RegistryRequestError> {
     const text = method === 'HEAD' ? '' : await response.text().catch(() => '');
     let code: string | undefined;
@@ -170,7 +199,7 @@ export class DistributionClient {
     } catch {
       // not JSON: keep the text
     }
-    const what = `${method} ${this.baseUrl}/v2/${repository}/manifests/${reference}`;
+    const what = `${method} ${this.baseUrl}/v2/${repository}/${kind}/${reference}`;
     return new RegistryRequestError(
       `${what} answered ${response.status} ${response.statusText}${detail ? ` (${detail})` : ''}.`,
       response.status,

@@ -19,7 +19,7 @@ describe('checkImagePlatform', () => {
         trainAndServe,
       ),
     ).toThrow(
-      /x:1 is built for linux\/arm64\/v8, but SageMaker training jobs run on x86_64 instances only\. Rebuild it for linux\/amd64 \(DOCKER_DEFAULT_PLATFORM=linux\/amd64/,
+      /x:1 is built for linux\/arm64, but SageMaker training jobs run on x86_64 instances only\. Rebuild it for linux\/amd64 \(DOCKER_DEFAULT_PLATFORM=linux\/amd64/,
     );
   });
 
@@ -43,5 +43,30 @@ describe('checkImagePlatform', () => {
         { train: false, serve: true },
       ),
     ).toThrow(/SageMaker instances are x86_64 or arm64/);
+  });
+
+  it('in an index, wants each image to be the platform it stands for; arm64 serves only', () => {
+    const arm = { Os: 'linux', Architecture: 'arm64', Variant: 'v8' };
+    expect(checkImagePlatform('x:2', arm, trainAndServe, 'linux/arm64')).toEqual([
+      "x:2 (linux/arm64) serves on Graviton instance types (ml.c7g, ml.m7g, ml.r7g, ...); training jobs and x86_64 instances take the index's linux/amd64 image.",
+    ]);
+    expect(
+      checkImagePlatform(
+        'x:1',
+        { Os: 'linux', Architecture: 'amd64' },
+        trainAndServe,
+        'linux/amd64',
+      ),
+    ).toEqual([]);
+    expect(() =>
+      checkImagePlatform(
+        'x:1',
+        { Os: 'linux', Architecture: 'amd64' },
+        trainAndServe,
+        'linux/arm64',
+      ),
+    ).toThrow(
+      'x:1 is built for linux/amd64, but it would be pushed as the linux/arm64 image. Rebuild it with `nx run <template>:build --platform linux/arm64`, then push again.',
+    );
   });
 });

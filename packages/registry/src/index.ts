@@ -7,6 +7,7 @@ export * from './explain-registry-error.ts';
 export * from './image-platform.ts';
 export * from './lifecycle-policy.ts';
 export * from './publish-image.ts';
+export * from './publish-index.ts';
 export * from './push-error.ts';
 export * from './push-image.ts';
 export * from './push-progress.ts';

@@ -13,6 +13,7 @@ import {
 } from './ensure-repository.ts';
 import { hostOf } from './ecr-host.ts';
 import { PushError } from './push-error.ts';
+import { pushIndex, type PlatformImage, type PublishedPlatform } from './publish-index.ts';
 import { EnginePushError, pushImage, type PushedImage } from './push-image.ts';
 import { isTransientPushError } from './push-progress.ts';
 import { explainRegistryError } from './explain-registry-error.ts';
@@ -23,8 +24,13 @@ import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry.ts'
 export interface PublishImageOptions {
   docker: Engine;
   ecr: EcrConnection;
-  /** The local image: its content-hash tag or id. */
-  image: string;
+  /** The local image: its content-hash tag or id (one platform). */
+  image?: string;
+  /**
+   * Several platforms' images instead: each is pushed under its own content tag, then an image
+   * index listing them all under `contentTag`, and the human-facing tags move to the index.
+   */
+  platforms?: PlatformImage[];
   /** The tag it is pushed under: the content hash of its inputs. */
   contentTag: string;
   /** Human-facing tags (version, latest) moved to it once its digest is verified, in this order. */
@@ -59,6 +65,8 @@ export interface PublishResult {
   digest: string;
   tags: TagMove[];
   push?: PushedImage;
+  /** Each platform's image, when an index was pushed. */
+  platforms?: PublishedPlatform[];
   durationMs: number;
 }
 
@@ -75,11 +83,20 @@ export async function publishImage(options: PublishImageOptions): Promise<Publis
   const { remote, before } = await readRemoteTags(run, options);
   let digest: string;
   let pushed: PushedImage | undefined;
+  let platforms: PublishedPlatform[] | undefined;
   if (remote) {
     digest = remote.digest;
     run.log(`${run.reference} is already there (${digest}); nothing to upload`);
+  } else if (options.platforms && options.platforms.length > 0) {
+    const pushOne = (image: string, tag: string) => pushAndVerify(run, options, image, tag);
+    ({
+      digest,
+      push: pushed,
+      platforms,
+    } = await pushIndex({ ...run, pushOne }, options.platforms, options.contentTag));
   } else {
-    pushed = await pushAndVerify(run, options);
+    if (!options.image) throw new PushError('publishImage needs an image or platforms.');
+    pushed = await pushAndVerify(run, options, options.image, options.contentTag);
     digest = pushed.digest;
   }
   const { client, name, retrying, log } = run;
@@ -92,6 +109,7 @@ export async function publishImage(options: PublishImageOptions): Promise<Publis
     digest,
     tags,
     ...(pushed ? { push: pushed } : {}),
+    ...(platforms ? { platforms } : {}),
     durationMs: Math.round(performance.now() - started),
   };
 }
@@ -198,16 +216,22 @@ async function readRemoteTags(run: PublishRun, options: PublishImageOptions) {
   return { remote, before };
 }
 
-/** Pushes under the content tag through the engine, then checks the registry serves that digest. */
-async function pushAndVerify(run: PublishRun, options: PublishImageOptions): Promise<PushedImage> {
-  const { client, name, registry, reference, log } = run;
+/** Pushes `source` under `tag` through the engine, then checks the registry serves that digest. */
+async function pushAndVerify(
+  run: PublishRun,
+  options: PublishImageOptions,
+  source: string,
+  tag: string,
+): Promise<PushedImage> {
+  const { client, name, registry, log } = run;
+  const reference = `${registry}/${name}:${tag}`;
   log(`pushing ${reference}`);
   const push = () =>
     pushImage(options.docker, {
-      source: options.image,
+      source,
       registry,
       repository: name,
-      tag: options.contentTag,
+      tag,
       auth: run.auth,
       onLine: (line) => log(`  ${line}`),
     });
@@ -216,15 +240,13 @@ async function pushAndVerify(run: PublishRun, options: PublishImageOptions): Pro
   const pushed = await retryWith(options, log, 'push', push, transient).catch((error: unknown) => {
     throw run.explain(error);
   });
-  const served = await run.retrying(`HEAD ${name}:${options.contentTag}`, () =>
-    client.headManifest(name, options.contentTag),
-  );
+  const served = await run.retrying(`HEAD ${name}:${tag}`, () => client.headManifest(name, tag));
   if (served?.digest !== pushed.digest) {
     throw new PushError(
       `The registry serves ${served ? served.digest : 'nothing'} under ${reference}, but the engine pushed ${pushed.digest}. Something between this machine and ${registry} altered or lost the image. ${run.untouched}`,
     );
   }
-  log(`verified: ${registry} serves ${pushed.digest} under ${name}:${options.contentTag}`);
+  log(`verified: ${registry} serves ${pushed.digest} under ${name}:${tag}`);
   return pushed;
 }
 

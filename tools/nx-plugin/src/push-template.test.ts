@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PublishResult } from '@sagemaker-templates/registry';
 import { isolateAwsEnvironment } from '@sagemaker-templates/registry/test-support';
-import { pushTemplate, summaryLine } from './push-template.ts';
+import type { BuiltTemplate } from './build-template.ts';
+import { publishedImages, pushTemplate, summaryLine } from './push-template.ts';
 
 const d1 = `sha256:${'1'.repeat(64)}`;
 const d2 = `sha256:${'2'.repeat(64)}`;
@@ -34,7 +35,52 @@ const base: PublishResult = {
   durationMs: 4321,
 };
 
+describe('what a push publishes', () => {
+  const built = (platform: BuiltTemplate['platform'], hash: string): BuiltTemplate => ({
+    name: 'node',
+    image: `sagemaker-templates/node:${hash}`,
+    devTag: 'sagemaker-templates/node:dev',
+    imageId: `sha256:${hash}`,
+    built: false,
+    baseKind: 'offline',
+    platform,
+  });
+
+  it('one platform: its image under its own content tag, as before platforms', () => {
+    expect(publishedImages([built('linux/amd64', 'aaaa')])).toEqual({
+      image: 'sagemaker-templates/node:aaaa',
+      contentTag: 'aaaa',
+    });
+  });
+
+  it('several: each under its own tag and an index under a tag that changes with any of them', () => {
+    const both = publishedImages([built('linux/amd64', 'aaaa'), built('linux/arm64', 'bbbb')]);
+    expect(both).toMatchObject({
+      platforms: [
+        { platform: 'linux/amd64', image: 'sagemaker-templates/node:aaaa', contentTag: 'aaaa' },
+        { platform: 'linux/arm64', image: 'sagemaker-templates/node:bbbb', contentTag: 'bbbb' },
+      ],
+    });
+    expect(both.contentTag).toMatch(/^[0-9a-f]{16}$/);
+    const changed = publishedImages([built('linux/amd64', 'aaaa'), built('linux/arm64', 'cccc')]);
+    expect(changed.contentTag).not.toBe(both.contentTag);
+    expect(
+      publishedImages([built('linux/amd64', 'aaaa'), built('linux/arm64', 'bbbb')]).contentTag,
+    ).toBe(both.contentTag);
+  });
+});
+
 describe('summaryLine', () => {
+  it('names the platforms of an index and whether each was uploaded', () => {
+    const platforms = [
+      { platform: 'linux/amd64' as const, tag: 'aaaa', digest: d1, status: 'up-to-date' as const },
+      { platform: 'linux/arm64' as const, tag: 'bbbb', digest: d2, status: 'pushed' as const },
+    ];
+    expect(summaryLine({ ...base, platforms })).toContain(
+      'node:abc123 (sha256:222222222222) as an index of linux/amd64 (:aaaa, already there), linux/arm64 (:bbbb, pushed): 2 layers uploaded',
+    );
+  });
+
   it('says what was uploaded and where the tags moved', () => {
     expect(summaryLine(base)).toBe(
       'pushed 123456789012.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-templates/node:abc123 (sha256:222222222222): 2 layers uploaded (1.2 MB before compression), 8 already there; 0.1.0 moved from sha256:111111111111, latest created (4.3 s)',

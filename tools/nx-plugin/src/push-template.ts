@@ -1,6 +1,6 @@
 import { basename, join, resolve } from 'node:path';
 import { loadManifest, ManifestError, type TemplateManifest } from '@sagemaker-templates/contract';
-import { connectEngine, inspectImage, type Engine } from '@sagemaker-templates/engine';
+import { connectEngine, fieldsHash, inspectImage, type Engine } from '@sagemaker-templates/engine';
 import {
   checkImagePlatform,
   connectEcr,
@@ -8,10 +8,15 @@ import {
   PushError,
   redactEnvironmentSecrets,
   redactor,
+  type PlatformImage,
   type PublishResult,
 } from '@sagemaker-templates/registry';
-import { buildTemplate, TemplateBuildError, type BuiltTemplate } from './build-template.ts';
-import { checkTemplate } from './check-template.ts';
+import {
+  buildTemplatePlatforms,
+  TemplateBuildError,
+  type BuiltTemplate,
+} from './build-template.ts';
+import { checkTemplate, reportName } from './check-template.ts';
 import { ConformanceCache, suiteKey } from './conformance-cache.ts';
 import { resolvePushPlan, type PushOptions, type PushPlan } from './push-plan.ts';
 
@@ -64,16 +69,18 @@ export async function pushTemplate(
     env,
   });
   try {
-    const built = await buildTemplate(root);
+    const builds = await buildTemplatePlatforms(root);
     const docker = connectEngine();
-    await refuseWrongBase(docker, built, manifest, plan, log);
     const cache = options.cache ?? new ConformanceCache();
-    const conformance = await ensureConformance(root, built, cache, log);
+    let conformance: PushTemplateResult['conformance'] = 'cached';
+    for (const built of builds) {
+      await refuseWrongBase(docker, built, manifest, plan, log, builds.length > 1);
+      if ((await ensureConformance(root, built, cache, log)) === 'ran') conformance = 'ran';
+    }
     const result = await publishImage({
       docker,
       ecr,
-      image: built.image,
-      contentTag: built.image.slice(built.image.lastIndexOf(':') + 1),
+      ...publishedImages(builds),
       tags: plan.tags,
       repository: plan.repository,
       ...(plan.registry ? { registry: plan.registry } : {}),
@@ -81,10 +88,37 @@ export async function pushTemplate(
       log,
     });
     log(summaryLine(result));
-    return { ...result, name, image: built.image, conformance };
+    const image = builds.map((b) => b.image).join(', ');
+    return { ...result, name, image, conformance };
   } finally {
     ecr.client.destroy();
   }
+}
+
+/** The local tag's content hash: what the image is pushed under. */
+const contentTagOf = (image: string) => image.slice(image.lastIndexOf(':') + 1);
+
+/**
+ * One platform: its image under its content tag, as before platforms. Several: each under its own
+ * content tag and an index of them all under a tag hashed from theirs, so that the index's tag
+ * changes exactly when one of its images does.
+ */
+export function publishedImages(
+  builds: BuiltTemplate[],
+): { image: string; contentTag: string } | { platforms: PlatformImage[]; contentTag: string } {
+  const [only] = builds;
+  if (builds.length === 1 && only)
+    return { image: only.image, contentTag: contentTagOf(only.image) };
+  const platforms = builds.map((b) => ({
+    platform: b.platform,
+    image: b.image,
+    contentTag: contentTagOf(b.image),
+  }));
+  const entries = platforms.map((p) => `${p.platform} ${p.contentTag}`);
+  return {
+    platforms,
+    contentTag: fieldsHash('sagemaker-templates/image-index/v1', entries).slice(0, 16),
+  };
 }
 
 /** Refuses an image on an offline stand-in base (unless allowed); warns about its platform. */
@@ -94,6 +128,7 @@ async function refuseWrongBase(
   manifest: TemplateManifest,
   plan: PushPlan,
   log: (line: string) => void,
+  inIndex: boolean,
 ): Promise<void> {
   if (built.baseKind === 'offline' && !plan.allowOfflineBase) {
     throw new PushError(
@@ -101,7 +136,13 @@ async function refuseWrongBase(
     );
   }
   const info = await inspectImage(docker, built.imageId);
-  for (const warning of checkImagePlatform(built.image, info ?? {}, manifest.capabilities)) {
+  const expected = inIndex ? built.platform : undefined;
+  for (const warning of checkImagePlatform(
+    built.image,
+    info ?? {},
+    manifest.capabilities,
+    expected,
+  )) {
     log(`warning: ${warning}`);
   }
 }
@@ -121,14 +162,15 @@ async function ensureConformance(
     );
     return 'cached';
   }
-  log(`conformance: checking ${built.image} before it is pushed`);
-  const code = await checkTemplate(root, built.image, []);
+  log(`conformance: checking ${built.image} (${built.platform}) before it is pushed`);
+  const name = reportName(built.name, built.platform);
+  const code = await checkTemplate(root, built.image, [], name);
   if (code !== 0) {
     throw new PushError(
-      `${built.image} did not pass the conformance suite (exit code ${code}); nothing was pushed. Fix the failures above (report in reports/conformance/${built.name}.json), then push again.`,
+      `${built.image} (${built.platform}) did not pass the conformance suite (exit code ${code}); nothing was pushed. Fix the failures above (report in reports/conformance/${name}.json), then push again.`,
     );
   }
-  await cache.record({ name: built.name, imageId: built.imageId, suiteKey: key });
+  await cache.record({ name, imageId: built.imageId, suiteKey: key });
   return 'ran';
 }
 
@@ -150,5 +192,8 @@ export function summaryLine(result: PublishResult): string {
   }
   const layers = result.push?.layers;
   const mb = ((result.push?.bytesUploaded ?? 0) / 1e6).toFixed(1);
-  return `pushed ${uri} (${digest})${via}: ${layers?.pushed ?? 0} layers uploaded (${mb} MB before compression), ${(layers?.existed ?? 0) + (layers?.mounted ?? 0)} already there; ${tags} (${seconds})`;
+  const index = result.platforms
+    ? ` as an index of ${result.platforms.map((p) => `${p.platform} (:${p.tag}, ${p.status === 'pushed' ? 'pushed' : 'already there'})`).join(', ')}`
+    : '';
+  return `pushed ${uri} (${digest})${via}${index}: ${layers?.pushed ?? 0} layers uploaded (${mb} MB before compression), ${(layers?.existed ?? 0) + (layers?.mounted ?? 0)} already there; ${tags} (${seconds})`;
 }

@@ -16,7 +16,15 @@ import {
   sweepLeftovers,
   TrainingRun,
 } from '@sagemaker-templates/engine';
+import { DistributionClient } from '@sagemaker-templates/registry';
+import {
+  removeImageReferences,
+  startPushTestServers,
+} from '@sagemaker-templates/registry/test-support';
+import type { SuiteReport } from '@sagemaker-templates/conformance';
 import { buildTemplate } from './build-template.ts';
+import { ConformanceCache } from './conformance-cache.ts';
+import { pushTemplate } from './push-template.ts';
 
 const run = promisify(execFile);
 
@@ -205,4 +213,77 @@ describe.skipIf(!arm64.runs)('templates/node for linux/arm64', () => {
     });
     expect(answer.status, answer.body).toBe(200);
   }, 900_000);
+
+  it('checks both platforms (arm64 under emulation, said in its report) and pushes an amd64 + arm64 index', async () => {
+    const servers = await startPushTestServers();
+    try {
+      const lines: string[] = [];
+      const started = performance.now();
+      const result = await pushTemplate(copy, {
+        env: {
+          ...process.env,
+          ...servers.env,
+          SAGEMAKER_TEMPLATES_PUSH_ALLOW_OFFLINE_BASE: 'true',
+        },
+        cache: new ConformanceCache(join(parent, 'conformance-cache')),
+        log: (line) => lines.push(line),
+      });
+      console.info(
+        `[arm64] push with both suites in ${Math.round((performance.now() - started) / 1000)} s`,
+      );
+      for (const name of ['node', 'node-arm64']) {
+        const report = JSON.parse(
+          await readFile(join(workspace, 'reports/conformance', `${name}.json`), 'utf8'),
+        ) as SuiteReport;
+        console.info(`[arm64] suite ${name}: ${report.durationMs} ms, ${report.platform?.how}`);
+        expect(report.ok).toBe(true);
+        expect(report.platform?.emulated).toBe(name === 'node-arm64');
+      }
+      expect(result.conformance).toBe('ran');
+      expect(result.platforms?.map((p) => [p.platform, p.status])).toEqual([
+        ['linux/amd64', 'pushed'],
+        ['linux/arm64', 'pushed'],
+      ]);
+      expect(lines.join('\n')).toMatch(/pushed .* as an index of linux\/amd64 .*, linux\/arm64/);
+      const client = new DistributionClient({
+        registry: servers.registry.host,
+        auth: { username: 'AWS', password: servers.moto.registryPassword },
+      });
+      const name = 'sagemaker-templates/node';
+      const index = await client.getManifest(name, '0.1.0');
+      expect(index.digest).toBe(result.digest);
+      const listed = JSON.parse(index.body.toString('utf8')) as {
+        manifests: { digest: string; platform: { os: string; architecture: string } }[];
+      };
+      expect(listed.manifests.map((m) => `${m.platform.os}/${m.platform.architecture}`)).toEqual([
+        'linux/amd64',
+        'linux/arm64',
+      ]);
+      for (const entry of listed.manifests) {
+        const manifest = await client.getManifest(name, entry.digest);
+        const { config } = JSON.parse(manifest.body.toString('utf8')) as {
+          config: { digest: string };
+        };
+        const blob = JSON.parse((await client.getBlob(name, config.digest)).toString('utf8'));
+        expect(blob.architecture).toBe(entry.platform.architecture);
+      }
+      const again = await pushTemplate(copy, {
+        env: {
+          ...process.env,
+          ...servers.env,
+          SAGEMAKER_TEMPLATES_PUSH_ALLOW_OFFLINE_BASE: 'true',
+        },
+        cache: new ConformanceCache(join(parent, 'conformance-cache')),
+        log: () => {},
+      });
+      expect(again).toMatchObject({
+        status: 'up-to-date',
+        conformance: 'cached',
+        digest: result.digest,
+      });
+    } finally {
+      await removeImageReferences(docker, [`${servers.registry.host}/*/*`]).catch(() => undefined);
+      await servers.close();
+    }
+  }, 1_800_000);
 });
