@@ -126,6 +126,17 @@ describe('train and serve options', () => {
     );
   });
 
+  it('--platform picks one of the platforms SageMaker runs for train and serve; no default', () => {
+    expect(nxOptions<TrainOptions>('train', []).platform).toBeUndefined();
+    expect(nxOptions<TrainOptions>('train', ['--platform', 'linux/arm64']).platform).toBe(
+      'linux/arm64',
+    );
+    expect(nxOptions<ServeOptions>('serve', ['--platform=linux/arm64']).platform).toBe(
+      'linux/arm64',
+    );
+    expect(() => nxOptions('serve', ['--platform', 'linux/386'])).toThrow(/platform/);
+  });
+
   it('a lone NAME=VALUE option with a comma in its value survives the split Nx makes', () => {
     const { channel } = nxOptions<TrainOptions>('train', ['--channel', 'train=data/a,b']);
     expect(channel).toEqual(['train=data/a', 'b']);

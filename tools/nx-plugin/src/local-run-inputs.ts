@@ -1,12 +1,14 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import {
+  DEFAULT_PLATFORM,
   ExplainedError,
   loadManifest,
   type ChannelSample,
+  type Platform,
   type TemplateManifest,
 } from '@sagemaker-templates/contract';
-import { connectEngine, hostGpuCount, type Engine } from '@sagemaker-templates/engine';
+import { connectEngine, hostCanRun, hostGpuCount, type Engine } from '@sagemaker-templates/engine';
 import { buildTemplate } from './build-template.ts';
 
 /** A local run the user asked for wrongly: the message names the option and the fix. */
@@ -29,6 +31,8 @@ export interface LocalRunStart<T> {
   runsDir: string;
   /** What `choose` made of the options. */
   inputs: T;
+  /** The engine's platform option: set for another platform than linux/amd64. */
+  platform: { platform?: Platform };
 }
 
 /**
@@ -38,14 +42,18 @@ export interface LocalRunStart<T> {
 export async function startLocalRun<T>(
   root: string,
   choose: (manifest: TemplateManifest, name: string) => Promise<T>,
+  platform: Platform = DEFAULT_PLATFORM,
 ): Promise<LocalRunStart<T>> {
   const name = basename(resolve(root));
   const inputs = await choose(await loadManifest(join(root, 'template.json')), name);
   const engine = connectEngine();
-  const { image } = await buildTemplate(root);
+  const { image } = await buildTemplate(root, { platform });
   const runsDir = localRunsDir(name);
   await mkdir(runsDir, { recursive: true });
-  return { name, engine, image, runsDir, inputs };
+  if (platform === DEFAULT_PLATFORM) return { name, engine, image, runsDir, inputs, platform: {} };
+  const host = await hostCanRun(platform);
+  console.log(`[${name}] ${image} is ${platform}: ${host.runs ? host.how : host.why}`);
+  return { name, engine, image, runsDir, inputs, platform: { platform } };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { Platform } from '@sagemaker-templates/contract';
 import { ServingRun, type RunningContainer } from '@sagemaker-templates/engine';
 import {
   gpus,
@@ -18,6 +19,8 @@ export interface ServeOptions {
   port: number;
   env?: string[];
   gpus: GpuChoice;
+  /** One of template.json's platforms: linux/arm64 serves as a Graviton endpoint would. */
+  platform?: Platform;
 }
 
 /**
@@ -26,19 +29,21 @@ export interface ServeOptions {
  * 127.0.0.1:<port>. Runs until Ctrl-C or SIGTERM, then stops it as SageMaker does (SIGTERM, 30 s).
  */
 export async function localServe(root: string, options: ServeOptions): Promise<number> {
-  const { name, engine, image, runsDir, inputs } = await startLocalRun(
+  const { name, engine, image, runsDir, inputs, platform } = await startLocalRun(
     root,
     async (manifest, name) => ({
       model: options.model ? resolve(options.model) : await lastTrainedModel(name),
       env: Object.fromEntries(pairs('env', options.env, 'KEY=VALUE')),
       gpus: await gpus(options.gpus, manifest),
     }),
+    options.platform,
   );
   await using run = await ServingRun.start(engine, {
     image,
     ...inputs,
     ...(options.port ? { hostPort: options.port } : {}),
     parentDir: runsDir,
+    ...platform,
   });
   const { container } = run;
   console.log(`[${name}:serve] model ${inputs.model} (read-only at /opt/ml/model)`);

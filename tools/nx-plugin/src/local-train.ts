@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Platform, TemplateManifest } from '@sagemaker-templates/contract';
 import { TrainingRun, type TrainingResult } from '@sagemaker-templates/engine';
 import {
   chooseChannels,
@@ -18,6 +19,8 @@ export interface TrainOptions {
   channel?: string[];
   host: string;
   gpus: GpuChoice;
+  /** One of template.json's platforms, to debug it (SageMaker trains on linux/amd64 only). */
+  platform?: Platform;
 }
 
 /** The last training run of a template, which `serve` takes its model from. */
@@ -29,7 +32,7 @@ export const LAST_TRAIN = 'last-train.json';
  * GPUs when it has any. Streams the logs, keeps the tree for inspection and returns the exit code.
  */
 export async function localTrain(root: string, options: TrainOptions): Promise<number> {
-  const { name, engine, image, runsDir, inputs } = await startLocalRun(root, async (manifest) => {
+  const choose = async (manifest: TemplateManifest) => {
     const profile = manifest.conformance.training;
     const overrides = pairs('channel', options.channel, 'NAME=PATH (e.g. train=data/)');
     return {
@@ -37,7 +40,13 @@ export async function localTrain(root: string, options: TrainOptions): Promise<n
       channels: chooseChannels(root, overrides, profile?.channels),
       gpus: await gpus(options.gpus, manifest),
     };
-  });
+  };
+  const start = await startLocalRun(root, choose, options.platform);
+  const { name, engine, image, runsDir, inputs, platform } = start;
+  if (platform.platform)
+    console.log(
+      `[${name}:train] note: SageMaker trains on linux/amd64 only; this ${platform.platform} run is for debugging that image.`,
+    );
   const { hyperparameters } = inputs;
   await using run = await TrainingRun.prepare(engine, {
     image,
@@ -46,6 +55,7 @@ export async function localTrain(root: string, options: TrainOptions): Promise<n
     jobName: `${name}-local`,
     parentDir: runsDir,
     keepTree: true,
+    ...platform,
   });
   console.log(`[${name}:train] /opt/ml tree (kept): ${run.tree.root}`);
   console.log(`[${name}:train] hyperparameters.json: ${JSON.stringify(hyperparameters)}`);
