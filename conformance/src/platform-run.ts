@@ -45,25 +45,22 @@ const knownPlatform = (platform: string): Platform | undefined =>
 
 /**
  * How this host runs the image's platform. A platform SageMaker does not run (say linux/s390x) is
- * not asked about: image.platform fails it, and its containers fail to start on their own. A
- * platform this host cannot run at all is refused with the fix.
+ * not asked about: image.platform fails it. A platform this host cannot run at all is still
+ * checked: what needs no container is judged, and containers that cannot start (exec format
+ * error) become environment skips that say why and what would fix it.
  */
 export async function platformRunOf(
   info: Pick<ImageInfo, 'Os' | 'Architecture' | 'Variant'>,
   emulationScale = DEFAULT_EMULATION_SCALE,
   canRun: (platform: Platform) => Promise<HostRun> = hostCanRun,
-): Promise<PlatformRun | Error> {
+): Promise<PlatformRun> {
   const platform = platformOf(info);
   const known = knownPlatform(platform);
   if (!known) return { platform, emulated: false, how: 'native', timeScale: 1 };
   const host = await canRun(known);
-  if (!host.runs) return new Error(`This host cannot run ${platform} containers: ${host.why}`);
-  return {
-    platform,
-    emulated: host.emulated,
-    how: host.how,
-    timeScale: host.emulated ? emulationScale : 1,
-  };
+  if (!host.emulated) return { platform, emulated: false, how: 'native', timeScale: 1 };
+  const how = host.runs ? host.how : `not emulated here: ${host.why}`;
+  return { platform, emulated: true, how, timeScale: emulationScale };
 }
 
 /**

@@ -20,7 +20,6 @@ import {
   describePlatformRun,
   manifestForPlatform,
   platformRunOf,
-  type PlatformRun,
 } from './platform-run.ts';
 import { judgeUnderEmulation, recordingProbes } from './emulation-crash.ts';
 
@@ -61,7 +60,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
   const docker = options.docker ?? connectEngine();
   const info = await existingImage(docker, options.image);
   assertKnownIds(options.only ?? [], checks);
-  const platform = await platformRun(info, options.emulationScale);
+  const platform = await platformRunOf(info, options.emulationScale ?? DEFAULT_EMULATION_SCALE);
   options.onProgress?.(`platform: ${describePlatformRun(platform)}`);
   const manifest = manifestForPlatform(declared, platform);
   await sweepLeftovers(docker);
@@ -102,13 +101,6 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
     summary,
     ok: summary.mustFailed === 0,
   };
-}
-
-/** How this host runs the image's platform; a platform it cannot run stops the suite with the fix. */
-async function platformRun(info: ImageDescription, scale?: number): Promise<PlatformRun> {
-  const run = await platformRunOf(info, scale ?? DEFAULT_EMULATION_SCALE);
-  if (run instanceof Error) throw new SuiteError(run.message);
-  return run;
 }
 
 async function existingImage(docker: Engine, image: string): Promise<ImageDescription> {

@@ -76,6 +76,9 @@ describe('crashes only emulation causes', () => {
       emulationCrash('The futex facility returned an unexpected error code.\nAborted'),
     ).toMatch(/^glibc: the futex facility/);
     expect(emulationCrash('Illegal instruction (core dumped)')).toMatch(/^an illegal instruction/);
+    expect(emulationCrash('exec /usr/local/bin/serve: exec format error', 255)).toMatch(
+      /^this host cannot run the image's binaries \(exec format error\)/,
+    );
     expect(emulationCrash('', 132)).toBe(
       'exit code 132 (SIGILL): the emulated CPU lacks an instruction the program uses',
     );

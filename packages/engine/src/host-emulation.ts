@@ -82,6 +82,11 @@ const EMULATION_CRASHES: { pattern: RegExp; reason: (match: RegExpMatchArray) =>
     reason: (m) => `QEMU: ${m[1]?.trim()}`,
   },
   {
+    pattern: /exec format error/i,
+    reason: () =>
+      `this host cannot run the image's binaries (exec format error): no emulator for its architecture. Run \`${ENSURE_EMULATION}\``,
+  },
+  {
     pattern: /The futex facility returned an unexpected error code/,
     reason: () => 'glibc: the futex facility returned an unexpected error code (a QEMU limit)',
   },
