@@ -53,9 +53,38 @@ export class SuiteError extends Error {
 export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
+  const checks = options.checks ?? allChecks;
+  const { ctx, imageId, probes } = await openSuite(options, checks);
+  let results: CheckResult[];
+  try {
+    results = await runPhases(checks, ctx, options);
+  } finally {
+    await probes.dispose();
+  }
+  const summary = summarize(results);
+  return {
+    suite: { name: 'sagemaker-conformance', version: SUITE_VERSION },
+    name: options.name ?? options.image,
+    image: options.image,
+    imageId,
+    manifest: options.manifestPath,
+    platform: ctx.platform,
+    fuzz: ctx.fuzz,
+    startedAt,
+    durationMs: Math.round(performance.now() - started),
+    results,
+    summary,
+    ok: summary.mustFailed === 0,
+  };
+}
+
+/**
+ * Everything checks share, once the inputs are known to be right: the manifest as this image's
+ * platform is judged, the probes over the engine, the garbage's seed.
+ */
+async function openSuite(options: SuiteOptions, checks: readonly Check[]) {
   const manifestPath = resolve(options.manifestPath);
   const declared = await loadManifest(manifestPath);
-  const checks = options.checks ?? allChecks;
   assertSuiteInputs(declared, options.manifestPath, dirname(manifestPath), checks);
   const docker = options.docker ?? connectEngine();
   const info = await existingImage(docker, options.image);
@@ -72,35 +101,9 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
   options.onProgress?.(
     `robustness: seed ${fuzz.seed}, ${fuzz.count} garbage requests (replay with --seed ${fuzz.seed})`,
   );
-  const ctx: CheckContext = {
-    image: options.image,
-    manifest,
-    manifestDir: dirname(manifestPath),
-    probes,
-    fuzz,
-    platform,
-  };
-  let results: CheckResult[];
-  try {
-    results = await runPhases(checks, ctx, options);
-  } finally {
-    await probes.dispose();
-  }
-  const summary = summarize(results);
-  return {
-    suite: { name: 'sagemaker-conformance', version: SUITE_VERSION },
-    name: options.name ?? options.image,
-    image: options.image,
-    imageId: info.Id,
-    manifest: options.manifestPath,
-    platform,
-    fuzz,
-    startedAt,
-    durationMs: Math.round(performance.now() - started),
-    results,
-    summary,
-    ok: summary.mustFailed === 0,
-  };
+  const manifestDir = dirname(manifestPath);
+  const ctx: CheckContext = { image: options.image, manifest, manifestDir, probes, fuzz, platform };
+  return { ctx, imageId: info.Id, probes };
 }
 
 async function existingImage(docker: Engine, image: string): Promise<ImageDescription> {

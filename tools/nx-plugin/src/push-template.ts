@@ -39,8 +39,9 @@ export interface PushTemplateResult extends PublishResult {
 
 /**
  * `nx run <template>:push`: settles region and credentials first (so a missing one fails in a
- * second, not after a build), builds the image if its inputs changed, runs the conformance suite
- * unless it already passed for this image and suite, then publishes it to ECR.
+ * second, not after a build), builds every platform's image if its inputs changed, runs the
+ * conformance suite on each unless it already passed for that image and suite, then publishes
+ * them to ECR (several platforms: under one image index).
  */
 export async function pushTemplate(
   root: string,
@@ -51,17 +52,7 @@ export async function pushTemplate(
   const print = options.log ?? ((line: string) => console.log(line));
   const log = (line: string) => print(redactor.redact(`[${name}:push] ${line}`));
   redactEnvironmentSecrets(redactor, env);
-  const manifestPath = join(root, 'template.json');
-  const manifest = await loadManifest(manifestPath).catch((error: unknown) => {
-    throw error instanceof ManifestError ? new TemplateBuildError(error.message) : error;
-  });
-  const plan = resolvePushPlan({
-    name,
-    manifestPath,
-    manifest,
-    options: options.options ?? {},
-    env,
-  });
+  const { manifest, plan } = await planPush(root, name, options.options ?? {}, env);
   const ecr = await connectEcr({
     ...(plan.region ? { region: plan.region } : {}),
     ...(plan.regionSource ? { regionSource: plan.regionSource } : {}),
@@ -69,14 +60,15 @@ export async function pushTemplate(
     env,
   });
   try {
-    const builds = await buildTemplatePlatforms(root);
     const docker = connectEngine();
     const cache = options.cache ?? new ConformanceCache();
-    let conformance: PushTemplateResult['conformance'] = 'cached';
-    for (const built of builds) {
-      await refuseWrongBase(docker, built, manifest, plan, log, builds.length > 1);
-      if ((await ensureConformance(root, built, cache, log)) === 'ran') conformance = 'ran';
-    }
+    const { builds, conformance } = await checkedBuilds(root, {
+      docker,
+      manifest,
+      plan,
+      cache,
+      log,
+    });
     const result = await publishImage({
       docker,
       ecr,
@@ -93,6 +85,36 @@ export async function pushTemplate(
   } finally {
     ecr.client.destroy();
   }
+}
+
+/** template.json and the push options, checked and merged before anything is built. */
+async function planPush(root: string, name: string, options: PushOptions, env: NodeJS.ProcessEnv) {
+  const manifestPath = join(root, 'template.json');
+  const manifest = await loadManifest(manifestPath).catch((error: unknown) => {
+    throw error instanceof ManifestError ? new TemplateBuildError(error.message) : error;
+  });
+  return { manifest, plan: resolvePushPlan({ name, manifestPath, manifest, options, env }) };
+}
+
+/** Every platform's image, built if needed, on an allowed base and through the suite. */
+async function checkedBuilds(
+  root: string,
+  args: {
+    docker: Engine;
+    manifest: TemplateManifest;
+    plan: PushPlan;
+    cache: ConformanceCache;
+    log: (line: string) => void;
+  },
+): Promise<{ builds: BuiltTemplate[]; conformance: PushTemplateResult['conformance'] }> {
+  const { docker, manifest, plan, cache, log } = args;
+  const builds = await buildTemplatePlatforms(root);
+  let conformance: PushTemplateResult['conformance'] = 'cached';
+  for (const built of builds) {
+    await refuseWrongBase(docker, built, manifest, plan, log, builds.length > 1);
+    if ((await ensureConformance(root, built, cache, log)) === 'ran') conformance = 'ran';
+  }
+  return { builds, conformance };
 }
 
 /** The local tag's content hash: what the image is pushed under. */

@@ -216,6 +216,11 @@ describe.skipIf(!arm64.runs)('templates/node for linux/arm64', () => {
 
   it('checks both platforms (arm64 under emulation, said in its report) and pushes an amd64 + arm64 index', async () => {
     const servers = await startPushTestServers();
+    // The AWS SDK reads the process environment; put it back afterwards.
+    const saved = { ...process.env };
+    Object.assign(process.env, servers.env, {
+      SAGEMAKER_TEMPLATES_PUSH_ALLOW_OFFLINE_BASE: 'true',
+    });
     try {
       const lines: string[] = [];
       const started = performance.now();
@@ -282,6 +287,7 @@ describe.skipIf(!arm64.runs)('templates/node for linux/arm64', () => {
         digest: result.digest,
       });
     } finally {
+      process.env = saved;
       await removeImageReferences(docker, [`${servers.registry.host}/*/*`]).catch(() => undefined);
       await servers.close();
     }
