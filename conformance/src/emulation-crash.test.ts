@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fail, pass, type Check } from './check.ts';
 import { runCheck } from './runner.ts';
+import { once } from './checks/support/serving.ts';
 import { fakeContext, ready, samples, trained } from './test-support/fake-context.ts';
 import type { Recording } from './test-support/fake-probes.ts';
 import type { PlatformRun } from './platform-run.ts';
@@ -79,5 +80,33 @@ describe('failures that only emulation causes', () => {
     expect(result.message).toMatch(
       /^environment: the emulated CPU lacks AVX, which the program was compiled to use, under emulation/,
     );
+  });
+
+  it('leave what checks share made once per suite run, and credit its observations to each', async () => {
+    let made = 0;
+    const sharesTraining: Check = {
+      ...failsOnTraining,
+      id: 'test.shared',
+      async run(ctx) {
+        const run = await once(ctx, 'shared', async () => {
+          made += 1;
+          return ctx.probes.training();
+        });
+        return run.exitCode === 0 ? pass('trained') : fail(`training exited ${run.exitCode}`);
+      },
+    };
+    const ctx = await fakeContext({
+      training: { training: trained({ exitCode: 132, logs: qemuCrash }) },
+    });
+    const emulated = { ...ctx, platform: EMULATED };
+    const first = await runCheck(sharesTraining, emulated, emulated.manifest);
+    const second = await runCheck(
+      { ...sharesTraining, id: 'test.again' },
+      emulated,
+      emulated.manifest,
+    );
+    expect(made).toBe(1);
+    expect([first.status, second.status]).toEqual(['skip', 'skip']);
+    expect(second.message).toMatch(/^environment: QEMU stopped the program with signal 4/);
   });
 });

@@ -2,6 +2,9 @@ import { emulationCrash } from '@sagemaker-templates/engine';
 import type { Outcome, Probes } from './check.ts';
 import type { PlatformRun } from './platform-run.ts';
 
+const TARGET = Symbol('recorded probes');
+const SEEN = Symbol('observations');
+
 /**
  * The probes a check is given, recording every observation they hand it (training results,
  * serving sessions, started containers), so that a failure under emulation can be traced to the
@@ -11,6 +14,8 @@ export function recordingProbes(probes: Probes): { probes: Probes; seen: unknown
   const seen: unknown[] = [];
   const recording = new Proxy(probes, {
     get(target, property) {
+      if (property === TARGET) return target;
+      if (property === SEEN) return seen;
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
@@ -27,6 +32,14 @@ export function recordingProbes(probes: Probes): { probes: Probes; seen: unknown
   return { probes: recording, seen };
 }
 
+/** The probes under a recording (what memos of one suite run are keyed on). */
+export const underlyingProbes = (probes: Probes): Probes =>
+  (probes as Probes & { [TARGET]?: Probes })[TARGET] ?? probes;
+
+/** What the check holding these probes has observed so far; a fresh list for plain probes. */
+export const observationsOf = (probes: Probes): unknown[] =>
+  (probes as Probes & { [SEEN]?: unknown[] })[SEEN] ?? [];
+
 interface Outputs {
   logs?: unknown;
   exitCode?: unknown;
@@ -36,7 +49,7 @@ interface Outputs {
 
 /** The first emulation crash (engine's emulationCrash) in what a check observed, if any. */
 export async function emulationCrashIn(seen: readonly unknown[]): Promise<string | undefined> {
-  for (const value of seen.flat()) {
+  for (const value of seen.flat(Infinity)) {
     if (!value || typeof value !== 'object') continue;
     const outputs = value as Outputs;
     const exitCode = typeof outputs.exitCode === 'number' ? outputs.exitCode : undefined;

@@ -40,6 +40,8 @@ export interface BuildOptions {
   quiet?: boolean;
   /** One of template.json's platforms; default linux/amd64 (buildTemplatePlatforms: every one). */
   platform?: Platform;
+  /** Build every step again, as a fresh CI runner would (benchmarks); the hash is unchanged. */
+  noCache?: boolean;
 }
 
 /**
@@ -97,7 +99,7 @@ export async function buildTemplate(
   const repository = imageRepository(name);
   const image = `${repository}:${hash}`;
   const devTag = platformReference(`${repository}:dev`, platform);
-  const existing = await inspectImage(docker, image);
+  const existing = options.noCache ? undefined : await inspectImage(docker, image);
   const result = { name, image, devTag, baseKind: base.kind, platform };
   if (existing) {
     await tagReference(docker, existing.Id, devTag);
@@ -111,6 +113,7 @@ export async function buildTemplate(
     buildArgs,
     labels: imageLabels(name, manifest, base, hash),
     platform,
+    ...(options.noCache ? { noCache: true } : {}),
     onLine: (line) => log(line),
   }).catch((error: unknown) => {
     throw new TemplateBuildError(`the image build failed: ${(error as Error).message}`);

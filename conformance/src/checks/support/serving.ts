@@ -6,6 +6,7 @@ import { type CheckContext } from '../../check.ts';
 import type { HttpExchange } from '../../http-exchange.ts';
 import type { ServingSession as Session } from '../../observations.ts';
 import { scaledMs } from '../../platform-run.ts';
+import { observationsOf, underlyingProbes } from '../../emulation-crash.ts';
 
 export type { HttpExchange };
 
@@ -52,14 +53,27 @@ export async function invoke(
   });
 }
 
-const memo = new WeakMap<object, Map<string, Promise<unknown>>>();
+const memo = new WeakMap<object, Map<string, { promise: Promise<unknown>; seen: unknown[] }>>();
 
-/** Memoizes per suite run, so checks that look at the same exchanges send them once. */
+/**
+ * Memoizes per suite run, so checks that look at the same exchanges send them once. A check that
+ * reuses the result is credited with what the first one observed making it (the containers an
+ * emulation crash is looked for in).
+ */
 export function once<T>(ctx: CheckContext, key: string, make: () => Promise<T>): Promise<T> {
-  let map = memo.get(ctx.probes);
-  if (!map) memo.set(ctx.probes, (map = new Map()));
-  let promise = map.get(key) as Promise<T> | undefined;
-  if (!promise) map.set(key, (promise = make()));
+  const probes = underlyingProbes(ctx.probes);
+  let map = memo.get(probes);
+  if (!map) memo.set(probes, (map = new Map()));
+  const seen = observationsOf(ctx.probes);
+  const made = map.get(key);
+  if (made) {
+    const credit = () => {
+      if (made.seen !== seen) seen.push(...made.seen);
+    };
+    return (made.promise as Promise<T>).finally(credit);
+  }
+  const promise = make();
+  map.set(key, { promise, seen });
   return promise;
 }
 
