@@ -34,13 +34,17 @@ describe('sagemaker-conformance CLI arguments', () => {
     expect(printed).toMatch(/conformance\.skip\."no\.such\.check"/);
   });
 
-  it('refuses a seed or fuzz count that is not a positive whole number', async () => {
+  it('refuses a seed, fuzz count or emulation scale that is not a positive whole number', async () => {
     dir = await mkdtemp(join(tmpdir(), 'cli-'));
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     expect(await main(['--image', 'i', '--manifest', 'm', '--seed', 'abc'])).toBe(2);
     expect(await main(['--image', 'i', '--manifest', 'm', '--fuzz-count', '0'])).toBe(2);
     expect(errors.mock.calls.flat().join('\n')).toMatch(
       /--fuzz-count must be a whole number from 1/,
+    );
+    expect(await main(['--image', 'i', '--manifest', 'm', '--emulation-scale', '1.5'])).toBe(2);
+    expect(errors.mock.calls.flat().join('\n')).toMatch(
+      /--emulation-scale must be a whole number from 1 to 100, got "1\.5"/,
     );
     vi.restoreAllMocks();
   });
