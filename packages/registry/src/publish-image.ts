@@ -115,7 +115,7 @@ export async function publishImage(options: PublishImageOptions): Promise<Publis
 }
 
 /** What every step of one publish shares: where it goes, how it logs, retries and explains failures. */
-interface PublishRun {
+export interface PublishRun {
   repository: EnsuredRepository;
   registry: string;
   name: string;

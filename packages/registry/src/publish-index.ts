@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { architectureOf, type Platform } from '@sagemaker-templates/contract';
-import type { DistributionClient, ManifestWithBody } from './distribution-client.ts';
+import type { ManifestWithBody } from './distribution-client.ts';
+import type { PublishRun } from './publish-image.ts';
 import { PushError } from './push-error.ts';
 import type { PushedImage } from './push-image.ts';
 
@@ -22,17 +23,13 @@ export interface PublishedPlatform {
 }
 
 /** What pushing an index needs of the publish it is part of (see publishImage). */
-export interface IndexPublish {
-  client: DistributionClient;
-  name: string;
-  registry: string;
-  /** "Nothing was tagged: ..." */
-  untouched: string;
-  log: (line: string) => void;
-  retrying: <T>(what: string, operation: () => Promise<T>) => Promise<T>;
+export type IndexPublish = Pick<
+  PublishRun,
+  'client' | 'name' | 'registry' | 'untouched' | 'log' | 'retrying'
+> & {
   /** Pushes a local image under a tag and checks the registry serves the pushed digest. */
   pushOne: (image: string, tag: string) => Promise<PushedImage>;
-}
+};
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 export const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
