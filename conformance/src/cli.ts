@@ -26,6 +26,8 @@ Options:
                        garbage cases grow with it (N/60, at least 3)
   --emulation-scale N  what every time budget is multiplied by when the image's platform runs
                        emulated here (an arm64 image on an x86_64 host; default ${DEFAULT_EMULATION_SCALE})
+  --instance-type T    size every container as this SageMaker instance type (ml.m5.large:
+                       its memory without swap, its vCPUs); default template.json's instanceType
   --list               print every check (id, level, clause, title) and exit
   --list-cases         print every garbage case id that template.json's
                        conformance.robustness.accept may name, and exit
@@ -43,6 +45,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   'fuzz-count': { type: 'string' },
   'emulation-scale': { type: 'string' },
+  'instance-type': { type: 'string' },
   list: { type: 'boolean', default: false },
   'list-cases': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -60,6 +63,7 @@ interface Run {
   seed: number | undefined;
   fuzzCount: number | undefined;
   emulationScale: number | undefined;
+  instanceType: string | undefined;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -115,6 +119,7 @@ function checkedRun(values: Values): Run | Error {
     seed,
     fuzzCount,
     emulationScale,
+    instanceType: values['instance-type'],
   };
 }
 
@@ -128,6 +133,7 @@ async function checkImage(run: Run): Promise<number> {
     ...(run.seed === undefined ? {} : { seed: run.seed }),
     ...(run.fuzzCount === undefined ? {} : { fuzzCount: run.fuzzCount }),
     ...(run.emulationScale === undefined ? {} : { emulationScale: run.emulationScale }),
+    ...(run.instanceType === undefined ? {} : { instanceType: run.instanceType }),
     onProgress: (line) => console.log(`  … ${line}`),
     onResult: (result) => console.log(formatResult(result)),
   });

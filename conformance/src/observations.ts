@@ -16,6 +16,8 @@ export interface TrainingObservation extends Omit<TrainingResult, 'modelDir'> {
   fault?: string;
   /** Host folder mounted at /opt/ml/model, kept until the probes are disposed. */
   modelDir?: string;
+  /** The instance type the container was sized as, when it was. */
+  sizedAs?: { name: string; memoryBytes: number };
 }
 
 /** How a training run differs from the manifest's sample run. */

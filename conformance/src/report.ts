@@ -1,4 +1,5 @@
 import type { Level, Profile, Status } from './check.ts';
+import type { InstanceType } from '@sagemaker-templates/contract';
 import type { PlatformRun } from './platform-run.ts';
 
 export interface CheckResult {
@@ -22,6 +23,8 @@ export interface SuiteReport {
   manifest: string;
   /** The image's platform and how it ran here: emulated runs scale every time budget. */
   platform?: PlatformRun;
+  /** The instance type every container was sized as (memory without swap, vCPUs), if any. */
+  instance?: InstanceType;
   /** The robustness profile's seed and size: `--seed` replays the same garbage. */
   fuzz: { seed: number; count: number };
   startedAt: string;

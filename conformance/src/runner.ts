@@ -1,8 +1,15 @@
 import { dirname, resolve } from 'node:path';
-import { loadManifest, type TemplateManifest } from '@sagemaker-templates/contract';
+import {
+  instanceMemoryBytes,
+  instanceType,
+  loadManifest,
+  type InstanceType,
+  type TemplateManifest,
+} from '@sagemaker-templates/contract';
 import {
   connectEngine,
   inspectImage,
+  sizedHostConfig,
   sweepLeftovers,
   type Engine,
   type ImageDescription,
@@ -20,6 +27,7 @@ import {
   describePlatformRun,
   manifestForPlatform,
   platformRunOf,
+  type PlatformRun,
 } from './platform-run.ts';
 import { judgeUnderEmulation, recordingProbes } from './emulation-crash.ts';
 
@@ -39,6 +47,8 @@ export interface SuiteOptions {
   fuzzCount?: number;
   /** What time budgets are multiplied by when the image's platform is emulated; default 10. */
   emulationScale?: number;
+  /** Size every container as this instance type; default template.json's instanceType, else none. */
+  instanceType?: string;
   docker?: Engine;
   checks?: readonly Check[];
   onProgress?: (line: string) => void;
@@ -54,7 +64,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const checks = options.checks ?? allChecks;
-  const { ctx, imageId, probes } = await openSuite(options, checks);
+  const { ctx, imageId, probes, instance } = await openSuite(options, checks);
   let results: CheckResult[];
   try {
     results = await runPhases(checks, ctx, options);
@@ -69,6 +79,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
     imageId,
     manifest: options.manifestPath,
     platform: ctx.platform,
+    ...(instance ? { instance: instance.type } : {}),
     fuzz: ctx.fuzz,
     startedAt,
     durationMs: Math.round(performance.now() - started),
@@ -92,9 +103,12 @@ async function openSuite(options: SuiteOptions, checks: readonly Check[]) {
   const platform = await platformRunOf(info, options.emulationScale ?? DEFAULT_EMULATION_SCALE);
   options.onProgress?.(`platform: ${describePlatformRun(platform)}`);
   const manifest = manifestForPlatform(declared, platform);
+  const instance = sizedInstance(options.instanceType ?? declared.instanceType, platform);
+  if (instance) options.onProgress?.(`instance: ${describeInstance(instance)}`);
   await sweepLeftovers(docker);
   const probes = new DockerProbes(docker, options.image, manifest, dirname(manifestPath), {
     platform,
+    ...(instance ? { resources: instance.resources } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const fuzz = { seed: options.seed ?? newSeed(), count: options.fuzzCount ?? DEFAULT_FUZZ_COUNT };
@@ -103,8 +117,28 @@ async function openSuite(options: SuiteOptions, checks: readonly Check[]) {
   );
   const manifestDir = dirname(manifestPath);
   const ctx: CheckContext = { image: options.image, manifest, manifestDir, probes, fuzz, platform };
-  return { ctx, imageId: info.Id, probes };
+  return { ctx, imageId: info.Id, probes, instance };
 }
+
+/** The instance type containers are sized as, checked against the image's platform; or none. */
+function sizedInstance(name: string | undefined, platform: PlatformRun) {
+  if (name === undefined) return undefined;
+  let type: InstanceType;
+  try {
+    type = instanceType(name, '--instance-type');
+  } catch (error) {
+    throw new SuiteError((error as Error).message);
+  }
+  if (type.platform !== platform.platform)
+    throw new SuiteError(
+      `${type.name} runs ${type.platform} images; this image is ${platform.platform}. Pick an instance type of its platform.`,
+    );
+  const resources = { name: type.name, vcpus: type.vcpus, memoryBytes: instanceMemoryBytes(type) };
+  return { type, resources, notes: sizedHostConfig(resources).notes };
+}
+
+const describeInstance = ({ type, notes }: NonNullable<ReturnType<typeof sizedInstance>>) =>
+  `${type.name} (${type.vcpus} vCPUs, ${type.memoryGiB} GiB, no swap${notes.length ? `; ${notes.join('; ')}` : ''})`;
 
 async function existingImage(docker: Engine, image: string): Promise<ImageDescription> {
   const info = await inspectImage(docker, image);

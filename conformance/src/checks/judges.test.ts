@@ -18,6 +18,7 @@ import { judgeModelWritten } from './train/model-written.ts';
 
 const run = (over: Partial<TrainingObservation> = {}): TrainingObservation => ({
   exitCode: 0,
+  oomKilled: false,
   timedOut: false,
   durationMs: 900,
   logs: 'epoch=1 loss=0.5\n',
@@ -78,6 +79,25 @@ describe('training judges', () => {
       /still running after 60 s/,
     );
     expect(judgeSuccessExit(run(), 60).status).toBe('pass');
+  });
+
+  it('says a run was killed for lack of memory, with its peak against the instance it was sized as', () => {
+    const sizedAs = { name: 'ml.t3.medium', memoryBytes: 4 * 2 ** 30 };
+    const killed = judgeSuccessExit(
+      run({ exitCode: 137, oomKilled: true, peakMemoryBytes: 4 * 2 ** 30 - 2 ** 20, sizedAs }),
+      60,
+    );
+    expect(killed.status).toBe('fail');
+    expect(killed.message).toMatch(
+      /^training on the sample data was killed for lack of memory \(exit 137, OOMKilled\): peak 4\.0 GiB of ml\.t3\.medium's 4\.0 GiB, expected exit 0/,
+    );
+    expect(killed.hint).toMatch(/declare a larger instanceType in template\.json/);
+    expect(
+      judgeSuccessExit(run({ exitCode: 137, oomKilled: true, sizedAs }), 60).message,
+    ).toContain("(exit 137, OOMKilled): the limit is ml.t3.medium's 4.0 GiB, expected");
+    expect(judgeSuccessExit(run({ exitCode: 137, oomKilled: true }), 60).message).toContain(
+      '(exit 137, OOMKilled), expected exit 0',
+    );
   });
 
   it('needs a non-empty model file', () => {

@@ -11,6 +11,7 @@ import {
   startContainer,
   TrainingRun,
   type Engine,
+  type InstanceResources,
   type RunningContainer,
 } from '@sagemaker-templates/engine';
 import { BlockedError } from '../blocked-error.ts';
@@ -21,6 +22,8 @@ import type { PlatformRun } from '../platform-run.ts';
 export interface ProbeOptions {
   /** The image's platform as the suite runs it (emulated runs get longer request limits). */
   platform?: PlatformRun;
+  /** Size every container as this instance type (memory without swap, vCPUs). */
+  resources?: InstanceResources;
   onProgress?: (line: string) => void;
 }
 
@@ -52,11 +55,15 @@ export class DockerProbes implements Probes {
     this.options.onProgress?.(line);
   }
 
-  /** The engine's platform option for runs: only for an image that is not the default platform. */
-  #platform(): { platform?: string; timeScale?: number } {
-    const run = this.options.platform;
-    if (!run || run.platform === DEFAULT_PLATFORM) return {};
-    return { platform: run.platform, timeScale: run.timeScale };
+  /**
+   * The engine's options every run shares: the platform (only for an image that is not the
+   * default one, with its time scale) and the instance size.
+   */
+  #platform(): { platform?: string; timeScale?: number; resources?: InstanceResources } {
+    const { platform: run, resources } = this.options;
+    const sized = resources ? { resources } : {};
+    if (!run || run.platform === DEFAULT_PLATFORM) return sized;
+    return { platform: run.platform, timeScale: run.timeScale, ...sized };
   }
 
   imageInfo(): Promise<Observed.ImageInfo> {
@@ -131,6 +138,12 @@ export class DockerProbes implements Probes {
     return promise;
   }
 
+  /** #platform() without the time scale, which training runs do not take. */
+  #trainingPlatform(): { platform?: string; resources?: InstanceResources } {
+    const { timeScale: _timeScale, ...rest } = this.#platform();
+    return rest;
+  }
+
   #profile() {
     const profile = this.manifest.conformance.training;
     if (!profile) throw new Error('the manifest has no conformance.training section');
@@ -167,7 +180,7 @@ export class DockerProbes implements Probes {
       ...(variant.gpus ? { gpus: variant.gpus } : {}),
       ...(variant.env ? { env: variant.env } : {}),
       ...(variant.binds ? { binds: variant.binds } : {}),
-      ...(this.#platform().platform ? { platform: this.#platform().platform } : {}),
+      ...this.#trainingPlatform(),
     });
     this.#disposers.push(() => run.dispose());
     this.onProgress(
@@ -199,11 +212,16 @@ export class DockerProbes implements Probes {
         modelFiles: [],
         failure: undefined,
         successFile: false,
+        oomKilled: false,
         ...common,
       };
     }
     const result = await run.finish(this.manifest.budgets.trainingSeconds * 1000);
-    return { ...result, ...common };
+    const resources = this.options.resources;
+    const sizedAs = resources
+      ? { sizedAs: { name: resources.name, memoryBytes: resources.memoryBytes } }
+      : {};
+    return { ...result, ...common, ...sizedAs };
   }
 
   /** Two hosts, algo-1 and algo-2, on a private network, training at once (T24). */

@@ -52,6 +52,7 @@ export async function outcome(check: Check, ctx: CheckContext): Promise<Outcome>
 /** A successful sample training run; `over` changes it. */
 export const trained = (over: Partial<TrainingObservation> = {}): TrainingObservation => ({
   exitCode: 0,
+  oomKilled: false,
   timedOut: false,
   durationMs: 900,
   logs: 'gpus=0\nepoch=1 loss=0.5\n',

@@ -8,6 +8,7 @@ export function resourceConfig(
   currentHost: string,
   hosts: string[] = [currentHost],
   shape: 'minimal' | 'full' = 'full',
+  instanceType = 'ml.m5.large',
 ): ResourceConfig {
   const minimal: ResourceConfig = {
     current_host: currentHost,
@@ -17,12 +18,12 @@ export function resourceConfig(
   if (shape === 'minimal') return minimal;
   return {
     ...minimal,
-    current_instance_type: 'ml.m5.large',
+    current_instance_type: instanceType,
     current_group_name: 'homogeneousCluster',
     instance_groups: [
       {
         instance_group_name: 'homogeneousCluster',
-        instance_type: 'ml.m5.large',
+        instance_type: instanceType,
         hosts: [...hosts].reverse(),
       },
     ],

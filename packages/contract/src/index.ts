@@ -4,3 +4,4 @@ export * from './manifest.ts';
 export * from './config-files.ts';
 export * from './explained-error.ts';
 export * from './platforms.ts';
+export * from './instance-types.ts';

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject } from 'ajv';
 import { ExplainedError } from './explained-error.ts';
+import { instanceType, type InstanceType } from './instance-types.ts';
 import type { TemplateManifest } from './types.ts';
 
 const require = createRequire(import.meta.url);
@@ -75,7 +76,23 @@ export function parseManifest(value: unknown, file = 'template.json'): TemplateM
       'conformance.serving.model: "training" needs capabilities.train. Point it at a model folder instead.',
     ]);
   }
+  checkInstanceType(manifest, file);
   return manifest;
+}
+
+/** instanceType names a known instance type, of a platform the image is built for. */
+function checkInstanceType(manifest: TemplateManifest, file: string): void {
+  if (manifest.instanceType === undefined) return;
+  let type: InstanceType;
+  try {
+    type = instanceType(manifest.instanceType, 'instanceType');
+  } catch (error) {
+    throw new ManifestError(file, [(error as Error).message]);
+  }
+  if (!manifest.platforms.includes(type.platform))
+    throw new ManifestError(file, [
+      `instanceType: ${type.name} runs ${type.platform} images, which platforms (${manifest.platforms.join(', ')}) leaves out. Pick an instance type of those platforms, or add "${type.platform}".`,
+    ]);
 }
 
 export async function loadManifest(file: string): Promise<TemplateManifest> {

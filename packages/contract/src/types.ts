@@ -62,6 +62,8 @@ export interface TemplateManifest {
   base: { upstream: string; offline?: string };
   /** What it is built, checked and pushed for; default `['linux/amd64']`. */
   platforms: Platform[];
+  /** The smallest instance type the image supports; the suite sizes its containers so. */
+  instanceType?: string;
   buildArgs: Record<string, string>;
   hyperparameterSchema?: string;
   conformance: {

@@ -27,3 +27,4 @@ export * from './training-run.ts';
 export * from './start-container.ts';
 export * from './sweep-leftovers.ts';
 export * from './read-image-files.ts';
+export * from './instance-resources.ts';

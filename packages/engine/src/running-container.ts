@@ -64,6 +64,36 @@ export class RunningContainer implements AsyncDisposable {
     };
   }
 
+  /**
+   * Samples the container's memory use every `intervalMs` until `stop()`, which answers the peak
+   * in bytes: the cgroup's own high-water mark where the engine reports it (cgroup v1), else the
+   * highest use sampled. Undefined when no sample could be read.
+   */
+  watchMemory(intervalMs = 500): { stop(): Promise<number | undefined> } {
+    let peak: number | undefined;
+    let stopped = false;
+    const sample = async () => {
+      const request = this.container.stats({ stream: false }) as Promise<unknown>;
+      const stats = (await request.catch(() => undefined)) as
+        { memory_stats?: { usage?: number; max_usage?: number } } | undefined;
+      const seen = stats?.memory_stats?.max_usage ?? stats?.memory_stats?.usage;
+      if (seen) peak = Math.max(peak ?? 0, seen);
+    };
+    const loop = (async () => {
+      while (!stopped) {
+        await sample();
+        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      }
+    })();
+    return {
+      stop: async () => {
+        stopped = true;
+        await loop;
+        return peak;
+      },
+    };
+  }
+
   /** Stdout and stderr interleaved as text (or only one of them). */
   async logs({
     tail,

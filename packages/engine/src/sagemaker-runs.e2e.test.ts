@@ -89,6 +89,27 @@ describe('TrainingRun', () => {
     }
   });
 
+  it('sizes the container as an instance: its memory, no swap; a job over it is OOM-killed, with its peak', async () => {
+    const limit = 128 * 2 ** 20;
+    await using run = await TrainingRun.start(session.docker, {
+      image,
+      hyperparameters: { epochs: 'hog' },
+      channels: training,
+      resources: { name: 'ml.test.tiny', vcpus: 1, memoryBytes: limit },
+    });
+    const result = await run.finish(60_000);
+    expect(result.oomKilled, result.logs).toBe(true);
+    expect(result.exitCode).toBe(137);
+    expect(result.peakMemoryBytes).toBeGreaterThan(25e6);
+    expect(result.peakMemoryBytes).toBeLessThanOrEqual(limit);
+    const config = JSON.parse(
+      await readFile(path.join(run.tree.configDir, 'resourceconfig.json'), 'utf8'),
+    );
+    expect(config.current_instance_type).toBe('ml.test.tiny');
+    const info = await run.container.inspect();
+    expect(info.HostConfig).toMatchObject({ Memory: limit, MemorySwap: limit, NanoCpus: 1e9 });
+  });
+
   it('puts every host of a cluster on one network under its own name', async () => {
     await using network = await createNetwork(session.docker);
     const hosts = ['algo-1', 'algo-2'];

@@ -7,6 +7,7 @@ import { OptMlTree } from './opt-ml-tree.ts';
 import type { RunningContainer } from './running-container.ts';
 import { startContainer } from './start-container.ts';
 import { forHttp, type HttpWait } from './wait-strategy.ts';
+import { sizedHostConfig, type InstanceResources } from './instance-resources.ts';
 
 /** An endpoint's container as SageMaker starts it. */
 export interface ServingRunOptions {
@@ -37,6 +38,8 @@ export interface ServingRunOptions {
    * more than 1 under emulation, where the same server answers several times slower. Default 1.
    */
   timeScale?: number;
+  /** Size the container as this instance type (memory without swap, vCPUs as a CPU quota). */
+  resources?: InstanceResources;
   /** Where the /opt/ml tree is made; default the OS temp folder. */
   parentDir?: string;
 }
@@ -145,6 +148,7 @@ function startServer(
     ...(options.env ? { env: options.env } : {}),
     ...(options.gpus ? { deviceRequests: gpuDeviceRequests(options.gpus) } : {}),
     ...(options.platform ? { platform: options.platform } : {}),
+    ...(options.resources ? { hostConfig: sizedHostConfig(options.resources).hostConfig } : {}),
   });
 }
 

@@ -12,6 +12,7 @@ import { gpuDeviceRequests } from './host-gpu-count.ts';
 import { OptMlTree } from './opt-ml-tree.ts';
 import type { RunningContainer } from './running-container.ts';
 import { startContainer } from './start-container.ts';
+import { sizedHostConfig, type InstanceResources } from './instance-resources.ts';
 
 /** A training job as SageMaker starts it, on one host. */
 export interface TrainingRunOptions {
@@ -45,6 +46,11 @@ export interface TrainingRunOptions {
   parentDir?: string;
   /** Leave the /opt/ml tree on disk when the run is disposed (for inspection). */
   keepTree?: boolean;
+  /**
+   * Size the container as this instance type (memory without swap, vCPUs as a CPU quota; see
+   * sizedHostConfig) and name it in resourceconfig.json; default unlimited, named ml.m5.large.
+   */
+  resources?: InstanceResources;
 }
 
 /** What a finished training run left behind. */
@@ -62,6 +68,10 @@ export interface TrainingResult {
   successFile: boolean;
   /** Host folder that was /opt/ml/model. */
   modelDir: string;
+  /** The kernel killed it for lack of memory (its memory limit, or the host's). */
+  oomKilled: boolean;
+  /** The highest memory use sampled while it ran, in bytes; undefined when none was read. */
+  peakMemoryBytes?: number;
 }
 
 /**
@@ -72,6 +82,7 @@ export interface TrainingResult {
  */
 export class TrainingRun implements AsyncDisposable {
   #container: RunningContainer | undefined;
+  #memory: { stop(): Promise<number | undefined> } | undefined;
   #network: ManagedNetwork | undefined;
 
   private constructor(
@@ -92,6 +103,7 @@ export class TrainingRun implements AsyncDisposable {
         host,
         options.cluster?.hosts ?? [host],
         options.resourceConfigShape ?? 'full',
+        options.resources?.name,
       ),
       channels: Object.fromEntries(Object.entries(channels).map(([n, c]) => [n, c.source])),
       cleanup: { docker: engine, image: options.image },
@@ -134,7 +146,9 @@ export class TrainingRun implements AsyncDisposable {
       ...(options.gpus ? { deviceRequests: gpuDeviceRequests(options.gpus) } : {}),
       ...(options.platform ? { platform: options.platform } : {}),
       ...(network ? { network, networkAliases: [host] } : {}),
+      ...(options.resources ? { hostConfig: sizedHostConfig(options.resources).hostConfig } : {}),
     });
+    this.#memory = this.#container.watchMemory();
     return this.#container;
   }
 
@@ -143,6 +157,7 @@ export class TrainingRun implements AsyncDisposable {
     const { container, tree } = this;
     const exit = await container.waitForExit(timeoutMs);
     if (exit.timedOut) await container.stop({ timeoutSeconds: 0 });
+    const peakMemoryBytes = await this.#memory?.stop();
     return {
       exitCode: exit.timedOut ? null : exit.exitCode,
       timedOut: exit.timedOut,
@@ -152,11 +167,14 @@ export class TrainingRun implements AsyncDisposable {
       failure: await tree.readFailure(),
       successFile: await exists(path.join(tree.outputDir, 'success')),
       modelDir: tree.modelDir,
+      oomKilled: (await container.state()).oomKilled,
+      ...(peakMemoryBytes ? { peakMemoryBytes } : {}),
     };
   }
 
   /** Removes the container, the network it made and, unless kept, the tree; safe to call twice. */
   async dispose(): Promise<void> {
+    await this.#memory?.stop();
     await this.#container?.remove();
     await this.#network?.remove();
     if (!this.options.keepTree) await this.tree.dispose();

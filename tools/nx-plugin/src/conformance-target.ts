@@ -15,6 +15,7 @@ export interface ConformanceOptions {
   /** Check only this one of template.json's platforms (default: every one). */
   platform?: Platform;
   'emulation-scale'?: number;
+  'instance-type'?: string;
 }
 
 /** The conformance CLI's arguments for these options (the CLI checks the values again). */
@@ -25,6 +26,9 @@ export function suiteArgs(options: ConformanceOptions): string[] {
     ...(options['fuzz-count'] !== undefined ? ['--fuzz-count', String(options['fuzz-count'])] : []),
     ...(options['emulation-scale'] !== undefined
       ? ['--emulation-scale', String(options['emulation-scale'])]
+      : []),
+    ...(options['instance-type'] !== undefined
+      ? ['--instance-type', options['instance-type']]
       : []),
     '--report-dir',
     options['report-dir'],
@@ -59,7 +63,11 @@ async function checkBuilt(
 ): Promise<number> {
   const force = options.force === true || env.SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE === 'true';
   const partial = options.only !== undefined;
-  const chosenGarbage = options.seed !== undefined || options['fuzz-count'] !== undefined;
+  // A chosen seed, amount of garbage or instance size is a run the user asked for.
+  const chosenGarbage =
+    options.seed !== undefined ||
+    options['fuzz-count'] !== undefined ||
+    options['instance-type'] !== undefined;
   const name = reportName(basename(root), built.platform);
   const report = join(options['report-dir'], `${name}.json`);
   const cache = new ConformanceCache();

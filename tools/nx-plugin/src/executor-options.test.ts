@@ -137,6 +137,20 @@ describe('train and serve options', () => {
     expect(() => nxOptions('serve', ['--platform', 'linux/386'])).toThrow(/platform/);
   });
 
+  it('--instance-type on train, serve and conformance: an ml. name, passed on to the suite', () => {
+    expect(nxOptions<TrainOptions>('train', ['--instance-type', 'ml.m5.large'])).toMatchObject({
+      'instance-type': 'ml.m5.large',
+    });
+    expect(() => nxOptions('serve', ['--instance-type', 'm5.large'])).toThrow(/instance-type/);
+    const sized = nxOptions<ConformanceOptions>('conformance', ['--instance-type=ml.t3.medium']);
+    expect(suiteArgs(sized)).toEqual([
+      '--instance-type',
+      'ml.t3.medium',
+      '--report-dir',
+      'reports/conformance',
+    ]);
+  });
+
   it('a lone NAME=VALUE option with a comma in its value survives the split Nx makes', () => {
     const { channel } = nxOptions<TrainOptions>('train', ['--channel', 'train=data/a,b']);
     expect(channel).toEqual(['train=data/a', 'b']);

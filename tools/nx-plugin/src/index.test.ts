@@ -83,6 +83,7 @@ describe('nx plugin', () => {
       '--fuzz-count',
       '--report-dir',
       '--emulation-scale',
+      '--instance-type',
     ]);
   });
 

@@ -3,12 +3,22 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import {
   DEFAULT_PLATFORM,
   ExplainedError,
+  instanceMemoryBytes,
+  instanceType,
   loadManifest,
+  type InstanceType,
   type ChannelSample,
   type Platform,
   type TemplateManifest,
 } from '@sagemaker-templates/contract';
-import { connectEngine, hostCanRun, hostGpuCount, type Engine } from '@sagemaker-templates/engine';
+import {
+  connectEngine,
+  hostCanRun,
+  hostGpuCount,
+  sizedHostConfig,
+  type Engine,
+  type InstanceResources,
+} from '@sagemaker-templates/engine';
 import { buildTemplate } from './build-template.ts';
 
 /** A local run the user asked for wrongly: the message names the option and the fix. */
@@ -126,4 +136,30 @@ export function chooseChannels(
 export async function gpus(choice: GpuChoice, manifest: TemplateManifest): Promise<'all' | 0> {
   if (choice === 'none' || (choice === 'auto' && !manifest.capabilities.gpu)) return 0;
   return (await hostGpuCount()) > 0 ? 'all' : 0;
+}
+
+/**
+ * The instance size a local run takes (--instance-type, else template.json's instanceType), with
+ * what this host cannot match printed; none when neither names one.
+ */
+export function instanceResources(
+  name: string | undefined,
+  manifest: TemplateManifest,
+  label: string,
+): { resources?: InstanceResources } {
+  const chosen = name ?? manifest.instanceType;
+  if (chosen === undefined) return {};
+  const where = name === undefined ? "template.json's instanceType" : '--instance-type';
+  let type: InstanceType;
+  try {
+    type = instanceType(chosen, where);
+  } catch (error) {
+    throw new LocalRunError((error as Error).message);
+  }
+  const resources = { name: type.name, vcpus: type.vcpus, memoryBytes: instanceMemoryBytes(type) };
+  const notes = sizedHostConfig(resources).notes;
+  console.log(
+    `[${label}] sized as ${type.name}: ${type.vcpus} vCPUs, ${type.memoryGiB} GiB, no swap${notes.length ? ` (${notes.join('; ')})` : ''}`,
+  );
+  return { resources };
 }

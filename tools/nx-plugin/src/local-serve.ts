@@ -4,6 +4,7 @@ import type { Platform } from '@sagemaker-templates/contract';
 import { ServingRun, type RunningContainer } from '@sagemaker-templates/engine';
 import {
   gpus,
+  instanceResources,
   localRunsDir,
   LocalRunError,
   pairs,
@@ -21,6 +22,8 @@ export interface ServeOptions {
   gpus: GpuChoice;
   /** One of template.json's platforms: linux/arm64 serves as a Graviton endpoint would. */
   platform?: Platform;
+  /** Size the container as this instance type; default template.json's instanceType. */
+  'instance-type'?: string;
 }
 
 /**
@@ -35,6 +38,7 @@ export async function localServe(root: string, options: ServeOptions): Promise<n
       model: options.model ? resolve(options.model) : await lastTrainedModel(name),
       env: Object.fromEntries(pairs('env', options.env, 'KEY=VALUE')),
       gpus: await gpus(options.gpus, manifest),
+      ...instanceResources(options['instance-type'], manifest, `${name}:serve`),
     }),
     options.platform,
   );
@@ -51,7 +55,10 @@ export async function localServe(root: string, options: ServeOptions): Promise<n
     `[${name}:serve] ${container.url('/')} — try: curl ${container.url('/ping')}; Ctrl-C stops it`,
   );
   const exit = await serveUntilStopped(name, container);
-  console.log(`[${name}:serve] the server exited ${exit.exitCode}`);
+  const oom = (await container.state().catch(() => undefined))?.oomKilled;
+  console.log(
+    `[${name}:serve] the server exited ${exit.exitCode}${oom ? ' (killed for lack of memory: OOMKilled)' : ''}`,
+  );
   return 0;
 }
 

@@ -1,11 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Platform, TemplateManifest } from '@sagemaker-templates/contract';
-import { TrainingRun, type TrainingResult } from '@sagemaker-templates/engine';
+import { basename, resolve } from 'node:path';
+import { gib, TrainingRun, type TrainingResult } from '@sagemaker-templates/engine';
 import {
   chooseChannels,
   chooseHyperparameters,
   gpus,
+  instanceResources,
   pairs,
   startLocalRun,
   type GpuChoice,
@@ -21,6 +23,8 @@ export interface TrainOptions {
   gpus: GpuChoice;
   /** One of template.json's platforms, to debug it (SageMaker trains on linux/amd64 only). */
   platform?: Platform;
+  /** Size the container as this instance type; default template.json's instanceType. */
+  'instance-type'?: string;
 }
 
 /** The last training run of a template, which `serve` takes its model from. */
@@ -39,6 +43,7 @@ export async function localTrain(root: string, options: TrainOptions): Promise<n
       hyperparameters: await chooseHyperparameters(options, profile?.hyperparameters),
       channels: chooseChannels(root, overrides, profile?.channels),
       gpus: await gpus(options.gpus, manifest),
+      ...instanceResources(options['instance-type'], manifest, `${basename(resolve(root))}:train`),
     };
   };
   const start = await startLocalRun(root, choose, options.platform);
@@ -89,8 +94,10 @@ async function followTraining(name: string, run: TrainingRun): Promise<TrainingR
 /** Exit code, time, model files and the failure file, for the end of the output. */
 function summary(name: string, result: TrainingResult): string {
   const model = result.modelFiles.map((file) => file.path);
+  const peak = result.peakMemoryBytes ? `, peak memory ${gib(result.peakMemoryBytes)}` : '';
+  const oom = result.oomKilled ? ' (killed for lack of memory: OOMKilled)' : '';
   return (
-    `[${name}:train] exit ${result.exitCode} after ${(result.durationMs / 1000).toFixed(1)} s; ` +
+    `[${name}:train] exit ${result.exitCode}${oom} after ${(result.durationMs / 1000).toFixed(1)} s${peak}; ` +
     `model: ${model.length ? model.join(', ') : 'none'} in ${result.modelDir}` +
     (result.failure ? `\n[${name}:train] /opt/ml/output/failure: ${result.failure.trim()}` : '')
   );

@@ -140,6 +140,7 @@ describe('robust.serve.largest-batch', () => {
 describe('robust.train.* judging one run on garbage', () => {
   const run = (over: Partial<TrainingObservation>): TrainingObservation => ({
     exitCode: 1,
+    oomKilled: false,
     timedOut: false,
     durationMs: 500,
     logs: '',

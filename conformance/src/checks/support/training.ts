@@ -1,3 +1,4 @@
+import { gib } from '@sagemaker-templates/engine';
 import { BlockedError } from '../../blocked-error.ts';
 import { fail, pass, type CheckContext, type Outcome } from '../../check.ts';
 import type { TrainingObservation } from '../../observations.ts';
@@ -56,6 +57,10 @@ export function judgeSucceeded(
     const late = `training ${what} was still running after ${budgetSeconds} s (budgets.trainingSeconds)`;
     return fail(withLogs(`${late}, expected exit ${expected}`, run));
   }
+  if (run.oomKilled) {
+    const killed = `training ${what} was killed for lack of memory (exit ${run.exitCode}, OOMKilled)${memoryNote(run)}`;
+    return fail(withLogs(`${killed}, expected exit ${expected}`, run), OOM_HINT);
+  }
   if (run.exitCode !== 0) {
     const failure = run.failure?.trim()
       ? ` /opt/ml/output/failure says: ${run.failure.trim().split('\n')[0]}`
@@ -65,6 +70,18 @@ export function judgeSucceeded(
     );
   }
   return pass(`training ${what} succeeded (${describeExit(run)})`);
+}
+
+const OOM_HINT =
+  'Use less memory (smaller batches, data streamed instead of read whole), or declare a larger instanceType in template.json: the smallest instance type the image supports, which the suite sizes its containers as.';
+
+/** `: peak 7.9 GiB of ml.m5.large's 8.0 GiB`, from what the run was sized as and what it used. */
+export function memoryNote(run: TrainingObservation): string {
+  const peak = run.peakMemoryBytes === undefined ? undefined : gib(run.peakMemoryBytes);
+  const limit = run.sizedAs ? `${run.sizedAs.name}'s ${gib(run.sizedAs.memoryBytes)}` : undefined;
+  if (peak && limit) return `: peak ${peak} of ${limit}`;
+  if (limit) return `: the limit is ${limit}`;
+  return peak ? `: peak ${peak}, the host's limit` : '';
 }
 
 export const trainsOnly = ({ manifest }: CheckContext): string | undefined =>
