@@ -86,6 +86,20 @@ describe('forHttp', () => {
     ).rejects.toThrow(/exited with code 3 while waiting for GET \/other to answer 200/);
   });
 
+  it('says the container exited, not that it publishes no port, when it stopped before its port was read', async () => {
+    // The engine lists no port bindings for a container that has already stopped.
+    const stopped = { ...fakeContainer(() => false), hostPort: undefined, containerPort: 8080 };
+    const url = () => {
+      throw new Error('publishes no port');
+    };
+    const container = { ...stopped, url } as unknown as RunningContainer;
+    const result = await forHttp('/ping').wait(container, performance.now() + 5_000);
+    expect(result).toMatchObject({ exited: true, attempts: 0, readyAfterMs: undefined });
+    await expect(
+      forHttp('/ping', { required: true }).wait(container, performance.now() + 5_000),
+    ).rejects.toThrow(/exited with code 3 while waiting for GET \/ping to answer 200/);
+  });
+
   it('when required and out of time, names the last answer and the log lines', async () => {
     await expect(
       forHttp('/other', { intervalMs: 20, required: true }).wait(

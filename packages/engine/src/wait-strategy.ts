@@ -50,7 +50,13 @@ export function forHttp(path: string, options: ForHttpOptions = {}): WaitStrateg
   return {
     async wait(container, deadline) {
       const started = performance.now();
-      const url = options.url?.(path) ?? container.url(path);
+      const what = `${options.method ?? 'GET'} ${path} to ${options.wanted ?? 'answer 200'}`;
+      const url = options.url?.(path) ?? (await publishedUrl(container, path));
+      if (url === undefined) {
+        // It stopped before the engine could say which host port it got: nothing to ask.
+        if (options.required) await container.assertRunning(`while waiting for ${what}`);
+        return { readyAfterMs: undefined, answers: [], attempts: 0, exited: true };
+      }
       const request = {
         method: options.method ?? 'GET',
         timeoutMs: requestTimeoutMs,
@@ -82,13 +88,23 @@ export function forHttp(path: string, options: ForHttpOptions = {}): WaitStrateg
         exited,
       };
       if (options.required && readyAfterMs === undefined) {
-        const what = `${request.method} ${path} to ${options.wanted ?? 'answer 200'}`;
         await container.assertRunning(`while waiting for ${what}`); // exited: ContainerExitedError
         throw await notInTime(container, what, result, Math.round(deadline - started));
       }
       return result;
     },
   };
+}
+
+/**
+ * The container's URL for `path` on its published port; undefined when it asked for a port but has
+ * already stopped (the engine lists no port bindings for a stopped container).
+ */
+async function publishedUrl(container: RunningContainer, path: string) {
+  if (container.hostPort === undefined && container.containerPort !== undefined) {
+    if (!(await container.state()).running) return undefined;
+  }
+  return container.url(path);
 }
 
 async function notInTime(
