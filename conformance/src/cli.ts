@@ -28,6 +28,8 @@ Options:
                        emulated here (an arm64 image on an x86_64 host; default ${DEFAULT_EMULATION_SCALE})
   --instance-type T    size every container as this SageMaker instance type (ml.m5.large:
                        its memory without swap, its vCPUs); default template.json's instanceType
+  --longevity-seconds N  sustained load of serve.longevity after its warm-up (default
+                       template.json's budgets.longevitySeconds, 5)
   --list               print every check (id, level, clause, title) and exit
   --list-cases         print every garbage case id that template.json's
                        conformance.robustness.accept may name, and exit
@@ -46,6 +48,7 @@ const OPTIONS = {
   'fuzz-count': { type: 'string' },
   'emulation-scale': { type: 'string' },
   'instance-type': { type: 'string' },
+  'longevity-seconds': { type: 'string' },
   list: { type: 'boolean', default: false },
   'list-cases': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -64,6 +67,7 @@ interface Run {
   fuzzCount: number | undefined;
   emulationScale: number | undefined;
   instanceType: string | undefined;
+  longevitySeconds: number | undefined;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -107,6 +111,12 @@ function checkedRun(values: Values): Run | Error {
   if (fuzzCount instanceof Error) return fuzzCount;
   const emulationScale = positiveInteger(values['emulation-scale'], '--emulation-scale', 100);
   if (emulationScale instanceof Error) return emulationScale;
+  const longevitySeconds = positiveInteger(
+    values['longevity-seconds'],
+    '--longevity-seconds',
+    86_400,
+  );
+  if (longevitySeconds instanceof Error) return longevitySeconds;
   return {
     image: values.image,
     manifest: values.manifest,
@@ -120,6 +130,7 @@ function checkedRun(values: Values): Run | Error {
     fuzzCount,
     emulationScale,
     instanceType: values['instance-type'],
+    longevitySeconds,
   };
 }
 
@@ -134,6 +145,7 @@ async function checkImage(run: Run): Promise<number> {
     ...(run.fuzzCount === undefined ? {} : { fuzzCount: run.fuzzCount }),
     ...(run.emulationScale === undefined ? {} : { emulationScale: run.emulationScale }),
     ...(run.instanceType === undefined ? {} : { instanceType: run.instanceType }),
+    ...(run.longevitySeconds === undefined ? {} : { longevitySeconds: run.longevitySeconds }),
     onProgress: (line) => console.log(`  … ${line}`),
     onResult: (result) => console.log(formatResult(result)),
   });

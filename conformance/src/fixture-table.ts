@@ -94,6 +94,7 @@ export const FIXTURES: readonly Fixture[] = [
   fault('serve.headers.tolerated', 'refuses custom attributes'),
   fault('serve.payload.6mb', 'refuses bodies over 1 MB'),
   fault('serve.concurrency', 'refuses requests beyond 8 in flight'),
+  fault('serve.longevity', 'keeps 256 kB of every request it answers'),
   fault(
     'serve.bad-input.survives',
     "an unhandled error on the manifest's bad JSON kills the server",

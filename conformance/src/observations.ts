@@ -79,6 +79,8 @@ export interface ProbedContainer {
   logs(): Promise<string>;
   /** Host PIDs and command lines, as `docker top` lists them. */
   processes(): Promise<{ pid: number; command: string }[]>;
+  /** Memory in use now, in bytes, as `docker stats` counts it; undefined when unreadable. */
+  memoryUsage(): Promise<number | undefined>;
   signal(name: string): Promise<void>;
   waitForExit(timeoutMs?: number): Promise<ExitResult>;
   /** Resolves once the logs match; rejects when the container exits first or the time runs out. */

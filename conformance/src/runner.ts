@@ -49,6 +49,8 @@ export interface SuiteOptions {
   emulationScale?: number;
   /** Size every container as this instance type; default template.json's instanceType, else none. */
   instanceType?: string;
+  /** serve.longevity's sustained load in seconds; default template.json's budgets.longevitySeconds. */
+  longevitySeconds?: number;
   docker?: Engine;
   checks?: readonly Check[];
   onProgress?: (line: string) => void;
@@ -102,7 +104,7 @@ async function openSuite(options: SuiteOptions, checks: readonly Check[]) {
   assertKnownIds(options.only ?? [], checks);
   const platform = await platformRunOf(info, options.emulationScale ?? DEFAULT_EMULATION_SCALE);
   options.onProgress?.(`platform: ${describePlatformRun(platform)}`);
-  const manifest = manifestForPlatform(declared, platform);
+  const manifest = withLongevity(manifestForPlatform(declared, platform), options.longevitySeconds);
   const instance = sizedInstance(options.instanceType ?? declared.instanceType, platform);
   if (instance) options.onProgress?.(`instance: ${describeInstance(instance)}`);
   await sweepLeftovers(docker);
@@ -119,6 +121,15 @@ async function openSuite(options: SuiteOptions, checks: readonly Check[]) {
   const ctx: CheckContext = { image: options.image, manifest, manifestDir, probes, fuzz, platform };
   return { ctx, imageId: info.Id, probes, instance };
 }
+
+/** The manifest with --longevity-seconds in place of budgets.longevitySeconds, when given. */
+const withLongevity = (
+  manifest: TemplateManifest,
+  seconds: number | undefined,
+): TemplateManifest =>
+  seconds === undefined
+    ? manifest
+    : { ...manifest, budgets: { ...manifest.budgets, longevitySeconds: seconds } };
 
 /** The instance type containers are sized as, checked against the image's platform; or none. */
 function sizedInstance(name: string | undefined, platform: PlatformRun) {

@@ -20,6 +20,7 @@ import { batchEnvironment } from './batch/environment.ts';
 import { serveBindToPort } from './serve/bind-to-port.ts';
 import { serveNetworkIsolation } from './serve/network-isolation.ts';
 import { serveConcurrency } from './serve/concurrency.ts';
+import { serveLongevity } from './serve/longevity.ts';
 import { batchExecutionParameters } from './batch/execution-parameters.ts';
 import { batchStrategySpelling } from './batch/execution-parameters-strategy-spelling.ts';
 import { serveHeadersTolerated } from './serve/headers-tolerated.ts';
@@ -92,6 +93,7 @@ export const checks: readonly Check[] = [
   serveHeadersTolerated,
   servePayloadLimit,
   serveConcurrency,
+  serveLongevity,
   serveBadInputSurvives,
   serveBadInputClientError,
   serveBindToPort,

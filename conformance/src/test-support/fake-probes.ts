@@ -44,6 +44,8 @@ export interface ContainerRecording {
   processes?: { pid: number; command: string }[][];
   /** The exit code SIGTERM leads to; without one the signal is ignored. */
   exitOnSigterm?: number;
+  /** Memory use in bytes, one reading per call; the last one repeats. None: unreadable. */
+  memory?: number[];
 }
 
 /** A serving container: readiness, the /ping answers seen while waiting, and what it answers. */
@@ -220,8 +222,11 @@ export function fakeContainer(recording: ContainerRecording): ProbedContainer {
   let exitCode = recording.exitCode ?? 0;
   const listings = recording.processes ?? [[]];
   let listed = 0;
+  const readings = recording.memory ?? [];
+  let read = 0;
   return {
     state: async () => ({ running, exitCode }),
+    memoryUsage: async () => readings[Math.min(read++, readings.length - 1)],
     logs: async () => recording.logs ?? '',
     processes: async () => {
       if (!running) throw new Error('the container is not running');

@@ -74,7 +74,15 @@ export interface TemplateManifest {
     robustness: { accept: Record<string, string> };
     skip: Record<string, string>;
   };
-  budgets: { imageSizeMb?: number; startupSeconds: number; trainingSeconds: number };
+  budgets: {
+    imageSizeMb?: number;
+    startupSeconds: number;
+    trainingSeconds: number;
+    /** serve.longevity's sustained load after its warm-up. */
+    longevitySeconds: number;
+    /** How much serving memory may grow under that load. */
+    memoryGrowthMb: number;
+  };
   push: PushSettings;
 }
 

@@ -65,6 +65,14 @@ export class RunningContainer implements AsyncDisposable {
   }
 
   /**
+   * The container's memory use now, in bytes, as `docker stats` counts it (the cgroup's use less
+   * inactive file cache, which the kernel reclaims first); undefined once it has stopped.
+   */
+  async memoryUsage(): Promise<number | undefined> {
+    return (await this.#memoryStats())?.usage;
+  }
+
+  /**
    * Samples the container's memory use every `intervalMs` until `stop()`, which answers the peak
    * in bytes: the cgroup's own high-water mark where the engine reports it (cgroup v1), else the
    * highest use sampled. Undefined when no sample could be read.
@@ -72,16 +80,11 @@ export class RunningContainer implements AsyncDisposable {
   watchMemory(intervalMs = 500): { stop(): Promise<number | undefined> } {
     let peak: number | undefined;
     let stopped = false;
-    const sample = async () => {
-      const request = this.container.stats({ stream: false }) as Promise<unknown>;
-      const stats = (await request.catch(() => undefined)) as
-        { memory_stats?: { usage?: number; max_usage?: number } } | undefined;
-      const seen = stats?.memory_stats?.max_usage ?? stats?.memory_stats?.usage;
-      if (seen) peak = Math.max(peak ?? 0, seen);
-    };
     const loop = (async () => {
       while (!stopped) {
-        await sample();
+        const stats = await this.#memoryStats();
+        const seen = stats?.maxUsage ?? stats?.usage;
+        if (seen) peak = Math.max(peak ?? 0, seen);
         await new Promise((resolve) => setTimeout(resolve, intervalMs));
       }
     })();
@@ -92,6 +95,25 @@ export class RunningContainer implements AsyncDisposable {
         return peak;
       },
     };
+  }
+
+  /** One reading of the engine's memory statistics. */
+  async #memoryStats(): Promise<{ usage: number; maxUsage?: number } | undefined> {
+    const request = this.container.stats({ stream: false }) as Promise<unknown>;
+    const stats = (await request.catch(() => undefined)) as
+      | {
+          memory_stats?: {
+            usage?: number;
+            max_usage?: number;
+            stats?: { total_inactive_file?: number; inactive_file?: number };
+          };
+        }
+      | undefined;
+    const memory = stats?.memory_stats;
+    if (!memory?.usage) return undefined;
+    const inactive = memory.stats?.total_inactive_file ?? memory.stats?.inactive_file ?? 0;
+    const usage = Math.max(0, memory.usage - inactive);
+    return memory.max_usage ? { usage, maxUsage: memory.max_usage } : { usage };
   }
 
   /** Stdout and stderr interleaved as text (or only one of them). */

@@ -16,6 +16,7 @@ export interface ConformanceOptions {
   platform?: Platform;
   'emulation-scale'?: number;
   'instance-type'?: string;
+  'longevity-seconds'?: number;
 }
 
 /** The conformance CLI's arguments for these options (the CLI checks the values again). */
@@ -67,7 +68,8 @@ async function checkBuilt(
   const chosenGarbage =
     options.seed !== undefined ||
     options['fuzz-count'] !== undefined ||
-    options['instance-type'] !== undefined;
+    options['instance-type'] !== undefined ||
+    options['longevity-seconds'] !== undefined;
   const name = reportName(basename(root), built.platform);
   const report = join(options['report-dir'], `${name}.json`);
   const cache = new ConformanceCache();

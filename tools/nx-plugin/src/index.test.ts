@@ -84,6 +84,7 @@ describe('nx plugin', () => {
       '--report-dir',
       '--emulation-scale',
       '--instance-type',
+      '--longevity-seconds',
     ]);
   });
 

@@ -16,6 +16,7 @@ import { serveBadInputClientError } from './bad-input-client-error.ts';
 import { serveBadInputSurvives } from './bad-input-survives.ts';
 import { serveBindToPort } from './bind-to-port.ts';
 import { serveConcurrency } from './concurrency.ts';
+import { serveLongevity } from './longevity.ts';
 import { serveHeadersTolerated } from './headers-tolerated.ts';
 import { serveInvocationsAccept } from './invocations-accept.ts';
 import { serveInvocationsContentTypes } from './invocations-content-types.ts';
@@ -197,6 +198,39 @@ describe('serving checks over a recorded server', () => {
     expect((await outcome(servePayloadLimit, jsonOnly)).message).toMatch(
       /no sample request in a line-based format/,
     );
+  });
+
+  it('serve.longevity: sustained load with no errors and flat memory passes; growth over the budget, errors or a dead /ping fail', async () => {
+    const sized = (memory: number[] | undefined, routes: Route[] = []) =>
+      fakeContext(
+        {
+          serving: {
+            serving: ready([...routes, ...samples], memory ? { container: { memory } } : {}),
+          },
+        },
+        (m) => {
+          m.budgets.longevitySeconds = 0.05;
+        },
+      );
+    const flat = await outcome(serveLongevity, await sized([100e6, 110e6]));
+    expect(flat.status).toBe('pass');
+    expect(flat.message).toMatch(
+      /^\d+ valid requests from 4 clients in 0\.05 s, no errors; memory 100\.0 → 110\.0 MB \(\+10\.0\), within 64 MB; \/ping 200$/,
+    );
+    const leaking = await outcome(serveLongevity, await sized([100e6, 300e6]));
+    expect(leaking.status).toBe('fail');
+    expect(leaking.message).toMatch(
+      /^memory 100\.0 → 300\.0 MB \(\+200\.0\) over \d+ valid requests .*, more than budgets\.memoryGrowthMb \(64 MB\)/,
+    );
+    let count = 0;
+    const flaky = await sized(
+      [100e6],
+      [invocations(() => (++count % 50 === 0 ? http(502) : csv('0.5\n0.5\n')))],
+    );
+    expect((await outcome(serveLongevity, flaky)).message).toMatch(
+      /^\d+ of \d+ valid requests from 4 clients in 0\.05 s failed \(HTTP 502\), expected none$/,
+    );
+    expect((await outcome(serveLongevity, await sized(undefined))).status).toBe('skip');
   });
 
   it('serve.concurrency: sends 16 requests at once and needs all 2xx', async () => {
