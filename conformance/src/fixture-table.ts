@@ -102,6 +102,11 @@ export const FIXTURES: readonly Fixture[] = [
   fault('serve.bad-input.client-error', "answers 500 to the manifest's bad requests"),
   fault('serve.bind-to-port', 'always listens on 8080'),
   fault('serve.network-isolation', 'looks up deb.debian.org at start'),
+  fault('serverless.ready', 'holds a 1,100 MB model: more than its 1,024 MB serverless size'),
+  fault(
+    'serverless.invocations',
+    'expands a request into 300 times its size: a 4 MB body needs 1.2 GB',
+  ),
   fault('batch.environment', "fails to start under local mode's SAGEMAKER_BATCH=True"),
   fault('batch.execution-parameters', 'MaxConcurrentTransforms as a string'),
   fault('batch.execution-parameters.strategy-spelling', 'BatchStrategy MULTI_RECORD'),

@@ -63,6 +63,10 @@ export interface ServingVariant {
    * this host at its address there instead of through a published port.
    */
   isolated?: boolean;
+  /** Memory limit (no swap) instead of the instance size's, as a serverless endpoint gives. */
+  memoryLimit?: { name: string; bytes: number };
+  /** How long /ping may take to say 200; default the manifest's budgets.startupSeconds. */
+  readyWithinMs?: number;
 }
 
 /** How a wait for a container's exit ended. */
@@ -75,7 +79,8 @@ export interface ExitResult {
 
 /** What checks do with a started container (the engine's RunningContainer does all of it). */
 export interface ProbedContainer {
-  state(): Promise<{ running: boolean; exitCode: number }>;
+  /** `oomKilled`: the kernel killed it for using more memory than its limit. */
+  state(): Promise<{ running: boolean; exitCode: number; oomKilled?: boolean }>;
   logs(): Promise<string>;
   /** Host PIDs and command lines, as `docker top` lists them. */
   processes(): Promise<{ pid: number; command: string }[]>;

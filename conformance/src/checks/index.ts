@@ -21,6 +21,8 @@ import { serveBindToPort } from './serve/bind-to-port.ts';
 import { serveNetworkIsolation } from './serve/network-isolation.ts';
 import { serveConcurrency } from './serve/concurrency.ts';
 import { serveLongevity } from './serve/longevity.ts';
+import { serverlessInvocations } from './serverless/invocations.ts';
+import { serverlessReady } from './serverless/ready.ts';
 import { batchExecutionParameters } from './batch/execution-parameters.ts';
 import { batchStrategySpelling } from './batch/execution-parameters-strategy-spelling.ts';
 import { serveHeadersTolerated } from './serve/headers-tolerated.ts';
@@ -98,6 +100,8 @@ export const checks: readonly Check[] = [
   serveBadInputClientError,
   serveBindToPort,
   serveNetworkIsolation,
+  serverlessReady,
+  serverlessInvocations,
   batchEnvironment,
   batchExecutionParameters,
   batchStrategySpelling,

@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { DEFAULT_PLATFORM, type TemplateManifest } from '@sagemaker-templates/contract';
 import {
@@ -298,10 +298,11 @@ export class DockerProbes implements Probes {
       ...(variant.port ? { port: variant.port } : {}),
       isolated: variant.isolated ?? false,
       ...this.#platform(),
+      ...limitedTo(variant.memoryLimit),
     });
     this.#disposers.push(() => run.dispose());
     const wait = await run.waitUntilHealthy(
-      this.manifest.budgets.startupSeconds * 1000,
+      variant.readyWithinMs ?? this.manifest.budgets.startupSeconds * 1000,
       variant.until ? { until: variant.until } : {},
     );
     return {
@@ -311,6 +312,16 @@ export class DockerProbes implements Probes {
       request: (path, init) => run.request(path, init),
     };
   }
+}
+
+/** A memory limit as the engine's sizing takes it: that memory, no swap, every CPU of the host. */
+function limitedTo(limit: Observed.ServingVariant['memoryLimit']): {
+  resources?: InstanceResources;
+} {
+  if (!limit) return {};
+  return {
+    resources: { name: limit.name, memoryBytes: limit.bytes, vcpus: availableParallelism() },
+  };
 }
 
 function randomSuffix(): string {

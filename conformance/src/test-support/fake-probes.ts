@@ -44,6 +44,8 @@ export interface ContainerRecording {
   processes?: { pid: number; command: string }[][];
   /** The exit code SIGTERM leads to; without one the signal is ignored. */
   exitOnSigterm?: number;
+  /** Killed for using more memory than its limit (only meaningful when not running). */
+  oomKilled?: boolean;
   /** Memory use in bytes, one reading per call; the last one repeats. None: unreadable. */
   memory?: number[];
 }
@@ -225,7 +227,7 @@ export function fakeContainer(recording: ContainerRecording): ProbedContainer {
   const readings = recording.memory ?? [];
   let read = 0;
   return {
-    state: async () => ({ running, exitCode }),
+    state: async () => ({ running, exitCode, oomKilled: recording.oomKilled ?? false }),
     memoryUsage: async () => readings[Math.min(read++, readings.length - 1)],
     logs: async () => recording.logs ?? '',
     processes: async () => {

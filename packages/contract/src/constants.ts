@@ -53,6 +53,8 @@ export const limits = {
   maxHyperparameters: 100, // T9
   maxHyperparameterLength: 256, // T9
   acceptConnectionsMs: 250, // I4
+  serverlessPingWindowMs: 180_000, // I5: 3 minutes to the first healthy /ping, model load included
+  serverlessMaxPayloadBytes: 4 * 1024 * 1024, // I7, 9.10: the serverless page's 4 MB
 } as const;
 
 export const commands = { train: 'train', serve: 'serve' } as const; // T1, I1

@@ -83,6 +83,26 @@ describe('parseManifest', () => {
     expect(() => parseManifest(bad)).toThrow(ManifestError);
   });
 
+  it('takes a serverless memory size SageMaker offers, only for an image that serves', () => {
+    const serverless = {
+      ...minimal,
+      capabilities: { ...minimal.capabilities, serverless: { memorySizeMb: 2048 } },
+    };
+    expect(parseManifest(serverless).capabilities.serverless).toEqual({ memorySizeMb: 2048 });
+    const odd = { ...minimal, capabilities: { serverless: { memorySizeMb: 1500 } } };
+    expect(() => parseManifest(odd)).toThrow(
+      /capabilities\.serverless\.memorySizeMb: must be one of 1024, 2048, 3072, 4096, 5120, 6144/,
+    );
+    const trainOnly = {
+      ...minimal,
+      capabilities: { train: true, serve: false, serverless: { memorySizeMb: 1024 } },
+      conformance: { training: minimal.conformance.training },
+    };
+    expect(() => parseManifest(trainOnly)).toThrow(
+      /capabilities\.serverless: given, but capabilities\.serve is false/,
+    );
+  });
+
   it('rejects a non-semver version', () => {
     expect(() => parseManifest({ ...minimal, version: 'v1' })).toThrow(
       /version: must match pattern/,

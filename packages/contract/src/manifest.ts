@@ -76,6 +76,11 @@ export function parseManifest(value: unknown, file = 'template.json'): TemplateM
       'conformance.serving.model: "training" needs capabilities.train. Point it at a model folder instead.',
     ]);
   }
+  if (manifest.capabilities.serverless && !manifest.capabilities.serve) {
+    throw new ManifestError(file, [
+      'capabilities.serverless: given, but capabilities.serve is false. A serverless endpoint serves the image: set capabilities.serve to true or remove capabilities.serverless.',
+    ]);
+  }
   checkInstanceType(manifest, file);
   return manifest;
 }

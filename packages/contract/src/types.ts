@@ -9,6 +9,8 @@ export interface Capabilities {
   gpu: boolean;
   /** `train` is the SageMaker training toolkit, running $SAGEMAKER_PROGRAM from /opt/ml/code. */
   toolkit: boolean;
+  /** Also deployed as a serverless endpoint of this memory size (MemorySizeInMB, MiB). */
+  serverless?: { memorySizeMb: number };
 }
 
 export interface ChannelSample {

@@ -2,6 +2,7 @@ import { limits, type SampleRequest } from '@sagemaker-templates/contract';
 import { BlockedError } from '../../blocked-error.ts';
 import type { CheckContext } from '../../check.ts';
 import type { HttpExchange } from '../../http-exchange.ts';
+import type { ServingSession as Session } from '../../observations.ts';
 import { is2xx, once, readySession, requestBody, sampleAnswers } from './serving.ts';
 
 const LINE_TYPES = [
@@ -45,33 +46,54 @@ export interface LargestBatch {
 export function largestBatch(ctx: CheckContext): Promise<LargestBatch> {
   return once(ctx, 'largest-batch', async () => {
     const session = await readySession(ctx);
-    const working = (await sampleAnswers(ctx)).filter(
-      ({ request, answer }) => is2xx(answer.status) && lineSample([request]),
-    );
-    if (working.length === 0)
+    const sample = await mostGrowingSample(ctx, await sampleAnswers(ctx));
+    if (!sample)
       throw new BlockedError(
         'serve.invocations.content-types',
         'no line-based sample request succeeded',
       );
-    const ratios = await Promise.all(
-      working.map(async ({ request, answer }) => ({
-        request,
-        ratio:
-          Buffer.byteLength(answer.body) /
-          Math.max(1, Buffer.byteLength(await requestBody(ctx, request))),
-      })),
-    );
-    const sample = ratios.reduce((a, b) => (b.ratio > a.ratio ? b : a)).request;
-    const body = growBody(await requestBody(ctx, sample), limits.realtimeMaxPayloadBytes);
-    const answer = await session.request('/invocations', {
-      method: 'POST',
-      headers: {
-        'Content-Type': sample.contentType,
-        ...(sample.accept ? { Accept: sample.accept } : {}),
-      },
-      body,
-    });
-    const records = body.split('\n').filter((l) => l.trim() !== '').length;
-    return { sample, bytes: Buffer.byteLength(body), records, answer };
+    return sendBatch(ctx, session, sample, limits.realtimeMaxPayloadBytes);
   });
+}
+
+/** Of the line-based samples answered 2xx, the one whose answer grows most per request byte. */
+export async function mostGrowingSample(
+  ctx: CheckContext,
+  answered: { request: SampleRequest; answer: HttpExchange }[],
+): Promise<SampleRequest | undefined> {
+  const working = answered.filter(
+    ({ request, answer }) => is2xx(answer.status) && lineSample([request]),
+  );
+  const ratios = await Promise.all(
+    working.map(async ({ request, answer }) => ({
+      request,
+      ratio:
+        Buffer.byteLength(answer.body) /
+        Math.max(1, Buffer.byteLength(await requestBody(ctx, request))),
+    })),
+  );
+  return ratios.reduce<(typeof ratios)[number] | undefined>(
+    (a, b) => (!a || b.ratio > a.ratio ? b : a),
+    undefined,
+  )?.request;
+}
+
+/** `sample`'s records repeated to just under `limit` bytes, sent to `session`. */
+export async function sendBatch(
+  ctx: CheckContext,
+  session: Session,
+  sample: SampleRequest,
+  limit: number,
+): Promise<LargestBatch> {
+  const body = growBody(await requestBody(ctx, sample), limit);
+  const answer = await session.request('/invocations', {
+    method: 'POST',
+    headers: {
+      'Content-Type': sample.contentType,
+      ...(sample.accept ? { Accept: sample.accept } : {}),
+    },
+    body,
+  });
+  const records = body.split('\n').filter((l) => l.trim() !== '').length;
+  return { sample, bytes: Buffer.byteLength(body), records, answer };
 }
