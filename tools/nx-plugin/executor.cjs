@@ -20,5 +20,6 @@ module.exports = {
   push: executor('./src/executors/push/push.ts'),
   train: executor('./src/executors/train/train.ts'),
   serve: executor('./src/executors/serve/serve.ts'),
+  transform: executor('./src/executors/transform/transform.ts'),
   'base-image': executor('./src/executors/base-image/base-image.ts'),
 };

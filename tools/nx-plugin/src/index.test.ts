@@ -49,13 +49,14 @@ describe('nx plugin', () => {
     expect(projects['my-algo']?.targets?.build?.dependsOn).toBeUndefined();
   });
 
-  it('gives build, conformance, train, serve and push targets run by executors, conformance after build, none cached by Nx', () => {
+  it('gives build, conformance, train, serve, transform and push targets run by executors, conformance after build, none cached by Nx', () => {
     const project = templateProject('templates/my-algo');
     expect(Object.keys(project.targets)).toEqual([
       'build',
       'conformance',
       'train',
       'serve',
+      'transform',
       'push',
     ]);
     for (const [name, target] of Object.entries(project.targets)) {

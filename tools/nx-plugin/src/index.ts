@@ -9,7 +9,7 @@ export { TEMPLATE_TOOLING, templateProject } from './template-project.ts';
 export { baseImageProject } from './base-image-project.ts';
 
 /**
- * Infers one project per templates/<name>/template.json (build, conformance, train, serve, push)
+ * Infers one project per templates/<name>/template.json (build, conformance, train, serve, transform, push)
  * and one per tools/machine/base-images/<name>/image.conf (build). The executors carry the work;
  * this only says which projects there are and how they depend on each other.
  */

@@ -82,7 +82,8 @@ async function serveUntilStopped(name: string, container: RunningContainer) {
   ]);
 }
 
-async function lastTrainedModel(name: string): Promise<string> {
+/** The model folder of the last successful local training run of `name`. */
+export async function lastTrainedModel(name: string): Promise<string> {
   const file = join(localRunsDir(name), LAST_TRAIN);
   const last = await readFile(file, 'utf8').then(
     (text) => JSON.parse(text) as { tree: string; exitCode: number },

@@ -14,6 +14,7 @@ export const TEMPLATE_TOOLING = [
   '@sagemaker-templates/engine',
   '@sagemaker-templates/conformance',
   '@sagemaker-templates/registry',
+  '@sagemaker-templates/transform',
   '@sagemaker-templates/nx-plugin',
 ];
 
@@ -61,6 +62,10 @@ export function templateProject(root: string, baseProject?: string) {
       serve: target(
         'serve',
         "Run `docker run IMAGE serve` with the last local training run's model on 127.0.0.1:8080 until Ctrl-C",
+      ),
+      transform: target(
+        'transform',
+        `Run a batch transform job as SageMaker does (--input DIR --output DIR), with the last local training run's model`,
       ),
       // Not dependsOn conformance: push runs the suite itself, and only when this image has not
       // passed it yet (results are keyed on the image id and the suite), then builds nothing twice.
