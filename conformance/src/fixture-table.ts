@@ -110,6 +110,10 @@ export const FIXTURES: readonly Fixture[] = [
   fault('batch.environment', "fails to start under local mode's SAGEMAKER_BATCH=True"),
   fault('batch.execution-parameters', 'MaxConcurrentTransforms as a string'),
   fault('batch.execution-parameters.strategy-spelling', 'BatchStrategy MULTI_RECORD'),
+  fault(
+    'batch.transform',
+    'in batch mode, answers each distinct record once (a cache keyed by record)',
+  ),
   fault('mme.load', 'answers a duplicate load with 200'),
   fault('mme.list', 'lists model names instead of objects'),
   fault('mme.invoke', 'answers 500 for a model never loaded'),

@@ -17,6 +17,7 @@ import { mmeList } from './mme/list.ts';
 import { mmeLoad } from './mme/load.ts';
 import { mmeUnload } from './mme/unload.ts';
 import { batchEnvironment } from './batch/environment.ts';
+import { batchTransform } from './batch/transform.ts';
 import { serveBindToPort } from './serve/bind-to-port.ts';
 import { serveNetworkIsolation } from './serve/network-isolation.ts';
 import { serveConcurrency } from './serve/concurrency.ts';
@@ -105,6 +106,7 @@ export const checks: readonly Check[] = [
   batchEnvironment,
   batchExecutionParameters,
   batchStrategySpelling,
+  batchTransform,
   mmeLoad,
   mmeList,
   mmeInvoke,

@@ -67,15 +67,24 @@ export function splitRecords(contentType: string, body: string): RecordBody | un
  * array, of `predictions`, or of the object's only array. Undefined when the shape says nothing.
  */
 export function countAnswerRecords(contentType: string, body: string): number | undefined {
+  return answerRecords(contentType, body)?.length;
+}
+
+/**
+ * The records of an answer, each as text (a line, or one JSON item re-serialized), in order; the
+ * same shapes as {@link countAnswerRecords}.
+ */
+export function answerRecords(contentType: string, body: string): string[] | undefined {
   const format = recordFormat(contentType);
-  if (format === 'csv' || format === 'jsonlines') return lines(body).length;
+  if (format === 'csv' || format === 'jsonlines') return lines(body);
   if (format !== 'json') return undefined;
   const value = parseJson(body);
-  if (Array.isArray(value)) return value.length;
+  const items = (list: unknown[]) => list.map((item) => JSON.stringify(item));
+  if (Array.isArray(value)) return items(value);
   if (!isObject(value)) return undefined;
-  if (Array.isArray(value.predictions)) return value.predictions.length;
+  if (Array.isArray(value.predictions)) return items(value.predictions);
   const arrays = Object.values(value).filter(Array.isArray);
-  return arrays.length === 1 ? arrays[0]!.length : undefined;
+  return arrays.length === 1 ? items(arrays[0]!) : undefined;
 }
 
 const NON_FINITE_CELL = /^[+-]?(nan|inf|infinity)$/i;

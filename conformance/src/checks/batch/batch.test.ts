@@ -12,6 +12,7 @@ import type { SessionRecording } from '../../test-support/fake-probes.ts';
 import { batchEnvironment } from './environment.ts';
 import { batchExecutionParameters } from './execution-parameters.ts';
 import { batchStrategySpelling } from './execution-parameters-strategy-spelling.ts';
+import { batchTransform, samePrediction } from './transform.ts';
 
 const TRUE = 'serving:batch:SAGEMAKER_BATCH=true';
 const LOCAL = 'serving:batch:SAGEMAKER_BATCH=True';
@@ -93,5 +94,70 @@ describe('batch transform checks over recorded servers', () => {
       'BatchStrategy is "SingleRecord"',
     );
     expect((await outcome(batchStrategySpelling, await parameters(http(404)))).status).toBe('skip');
+  });
+});
+
+describe('batch.transform over a recorded batch server', () => {
+  /** A server that sums each CSV row (as the fixture algorithm does), changed by `answer`. */
+  const summing = (answer: (sums: number[]) => number[] = (sums) => sums) =>
+    ready([
+      { method: 'GET', path: '/execution-parameters', answer: http(404) },
+      {
+        method: 'POST',
+        path: '/invocations',
+        answer: (request) => {
+          const rows = request.body.split('\n').filter((l) => l !== '');
+          const sums = rows.map((r) => r.split(',').reduce((a, b) => a + Number(b), 0));
+          return http(200, { contentType: 'text/csv', body: answer(sums).join('\n') + '\n' });
+        },
+      },
+    ]);
+  const transform = (session: SessionRecording) =>
+    fakeContext({ serving: { serving: ready(samples), [TRUE]: session } });
+
+  it('passes when every record gets its own prediction in order, over more than one request', async () => {
+    const result = await outcome(batchTransform, await transform(summing()));
+    expect(result.status).toBe('pass');
+    expect(result.message).toMatch(
+      /^a file of \d+ records in MultiRecord batches of at most 1 MB, 2 at a time \(2 requests\) → \d+ predictions in order, each as its record alone gets$/,
+    );
+  });
+
+  it('fails a server that drops repeated records, and one that answers a batch in another order', async () => {
+    const dropped = await outcome(batchTransform, await transform(summing((s) => [...new Set(s)])));
+    expect(dropped.message).toMatch(
+      /\(2 requests\): 4 predictions out, expected \d+, one per record$/,
+    );
+    const reversed = await outcome(
+      batchTransform,
+      await transform(summing((s) => (s.length > 1 ? [...s].reverse() : s))),
+    );
+    expect(reversed.message).toMatch(
+      /: record \d+ got [37], but that record alone gets [37]: the predictions are out of order or mixed up$/,
+    );
+  });
+
+  it('names the request a failed job stopped at', async () => {
+    const failing = ready([
+      { method: 'GET', path: '/execution-parameters', answer: http(404) },
+      {
+        method: 'POST',
+        path: '/invocations',
+        body: (b) => b.length < 100,
+        answer: http(200, { contentType: 'text/csv', body: '3\n' }),
+      },
+      { method: 'POST', path: '/invocations', answer: http(413, { body: 'too large' }) },
+    ]);
+    expect((await outcome(batchTransform, await transform(failing))).message).toMatch(
+      /the job failed: records: request 1 of 2 \(records 1 to \d+\) got HTTP 413: too large/,
+    );
+  });
+
+  it('compares predictions cell by cell, numbers within rounding', () => {
+    expect(samePrediction('0.1234567,setosa', '0.1234571,setosa')).toBe(true);
+    expect(samePrediction('[0.5, 0.25]', '[0.5,0.25]')).toBe(false);
+    expect(samePrediction('{"score":0.5}', '{"score":0.50000001}')).toBe(true);
+    expect(samePrediction('0.5,setosa', '0.5,virginica')).toBe(false);
+    expect(samePrediction('0.5', '0.6')).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { fail, pass, type Check } from '../../check.ts';
+import { fail, pass, type Check, type CheckContext } from '../../check.ts';
 import { describeStatus, excerpt } from '../../http-exchange.ts';
 import { firstWorkingSample, invoke, is2xx, readySession } from '../support/serving.ts';
 
@@ -13,6 +13,16 @@ export const BATCH_ENVIRONMENTS = {
   'SAGEMAKER_BATCH=True': { SAGEMAKER_BATCH: 'True', SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: '1' },
 } as const;
 
+/** Why the batch checks do not apply, if they do not. */
+export const batchOnly = (ctx: CheckContext): string | undefined =>
+  !ctx.manifest.capabilities.serve
+    ? 'the image does not serve (capabilities.serve is false)'
+    : !ctx.manifest.capabilities.batch
+      ? 'template.json does not set capabilities.batch'
+      : !ctx.manifest.conformance.serving?.requests.length
+        ? 'template.json has no conformance.serving.requests to send'
+        : undefined;
+
 export const batchEnvironment: Check = {
   id: 'batch.environment',
   title: 'The server starts and answers under batch transform’s environment (true and True)',
@@ -20,14 +30,7 @@ export const batchEnvironment: Check = {
   level: 'must',
   profile: 'serving',
   hint: 'Batch transform runs `serve` with SAGEMAKER_BATCH (`true` on SageMaker, `True` in local mode) and, when the job sets them, SAGEMAKER_MAX_PAYLOAD_IN_MB, SAGEMAKER_BATCH_STRATEGY and SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: accept every spelling, or ignore them.',
-  notApplicable: (ctx) =>
-    !ctx.manifest.capabilities.serve
-      ? 'the image does not serve (capabilities.serve is false)'
-      : !ctx.manifest.capabilities.batch
-        ? 'template.json does not set capabilities.batch'
-        : !ctx.manifest.conformance.serving?.requests.length
-          ? 'template.json has no conformance.serving.requests to send'
-          : undefined,
+  notApplicable: batchOnly,
   async run(ctx) {
     await readySession(ctx); // a server that never starts fails serve.ping.ok instead
     // A request the plain server answered, so a broken content type fails only its own check.
