@@ -92,7 +92,7 @@ export const FIXTURES: readonly Fixture[] = [
   fault('serve.invocations.content-types', 'answers 500 to text/csv'),
   fault('serve.invocations.accept', 'ignores Accept: text/csv'),
   fault('serve.headers.tolerated', 'refuses custom attributes'),
-  fault('serve.payload.6mb', 'refuses bodies over 1 MB'),
+  fault('serve.payload.6mb', 'refuses bodies over 5 MB'),
   fault('serve.concurrency', 'refuses requests beyond 8 in flight'),
   fault('serve.longevity', 'keeps 256 kB of every request it answers'),
   fault(
@@ -120,7 +120,7 @@ export const FIXTURES: readonly Fixture[] = [
   fault('mme.unload', 'keeps serving a model after DELETE'),
   fault('robust.train.hyperparameters', 'refuses bad hyperparameters without naming them'),
   fault('robust.train.data', 'never reads its training files'),
-  fault('robust.serve.largest-batch', 'predicts only the first 100,000 records of a batch'),
+  fault('robust.serve.largest-batch', 'predicts only the first 1,000,000 records of a batch'),
   fault('robust.serve.garbage', 'answers 500 to deeply nested JSON'),
   fault('robust.serve.strict-output', 'float32 sums that overflow are printed as Infinity'),
   fault('robust.serve.record-count', 'takes a damaged first CSV line for a header and drops it'),

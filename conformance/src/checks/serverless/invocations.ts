@@ -54,7 +54,7 @@ export const serverlessInvocations: Check = {
     const using = ex.memoryBytes === undefined ? '' : `; ${inMb(ex.memoryBytes)} in use after`;
     const grown = ex.batch ? '' : ' (no line-based sample to grow to 4 MB)';
     return pass(
-      `${limit}, ${requests.length} requests → 2xx${grown}, slowest ${slowest} ms${using}`,
+      `${limit}, ${requests.length} request${requests.length === 1 ? '' : 's'} → 2xx${grown}, slowest ${slowest} ms${using}`,
     );
   },
 };

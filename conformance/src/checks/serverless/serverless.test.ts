@@ -15,7 +15,7 @@ import { serverlessReady } from './ready.ts';
 const MiB = 2 ** 20;
 /** The fixture manifest (serverless at 1,024 MB) with the serverless container recorded as `session`. */
 const serverless = (session: SessionRecording) =>
-  fakeContext({ serving: { 'serving:serverless': session } });
+  fakeContext({ serving: { serving: ready(samples), 'serving:serverless': session } });
 /** Answers CSV bodies larger than the samples (the grown batch) with `answer`. */
 const grown = (answer: Route['answer']): Route => ({
   method: 'POST',
@@ -84,6 +84,27 @@ describe('serverless checks over a recorded server', () => {
     );
     expect((await outcome(serverlessInvocations, slow)).message).toMatch(
       /^limited to 1024 MB: \d+ bytes .* → HTTP 200 in 61000 ms; expected 2xx within 60 s each$/,
+    );
+  });
+
+  it('leaves to the plain serving checks what fails without a memory limit too', async () => {
+    const neverHealthy = await fakeContext({
+      serving: { serving: neverReady(), 'serving:serverless': neverReady() },
+    });
+    expect(await outcome(serverlessReady, neverHealthy)).toMatchObject({
+      status: 'skip',
+      message: expect.stringContaining('serve.ping.ok'),
+    });
+    // text/csv is broken everywhere: the serverless container gets only the JSON sample.
+    const csvBroken = ready([
+      { path: '/invocations', headers: { 'content-type': 'text/csv' }, answer: http(500) },
+      ...samples,
+    ]);
+    const ctx = await fakeContext({
+      serving: { serving: csvBroken, 'serving:serverless': csvBroken },
+    });
+    expect((await outcome(serverlessInvocations, ctx)).message).toMatch(
+      /^limited to 1024 MB, 1 request → 2xx \(no line-based sample to grow to 4 MB\)/,
     );
   });
 

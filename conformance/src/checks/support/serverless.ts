@@ -5,7 +5,7 @@ import type { HttpExchange } from '../../http-exchange.ts';
 import type { ServingSession } from '../../observations.ts';
 import { scaledMs } from '../../platform-run.ts';
 import { mostGrowingSample, sendBatch, type LargestBatch } from './largest-batch.ts';
-import { invoke, once, servesOnly } from './serving.ts';
+import { invoke, is2xx, once, readySession, sampleAnswers, servesOnly } from './serving.ts';
 
 /** Why the serverless checks do not apply, if they do not. */
 export const serverlessOnly = (ctx: CheckContext): string | undefined =>
@@ -39,6 +39,18 @@ export async function readyServerless(ctx: CheckContext): Promise<ServingSession
   return session;
 }
 
+/**
+ * The samples the unlimited container answered 2xx: a content type broken everywhere fails its own
+ * check (serve.invocations.content-types), not the serverless ones.
+ */
+async function workingSamples(ctx: CheckContext): Promise<SampleRequest[]> {
+  await readySession(ctx);
+  const working = (await sampleAnswers(ctx)).filter(({ answer }) => is2xx(answer.status));
+  if (working.length === 0)
+    throw new BlockedError('serve.invocations.content-types', 'no sample request succeeded');
+  return working.map(({ request }) => request);
+}
+
 /** What the serverless container answered: each sample, then the largest body it may get. */
 export interface ServerlessExchanges {
   samples: { request: SampleRequest; answer: HttpExchange }[];
@@ -54,7 +66,7 @@ export function serverlessExchanges(ctx: CheckContext): Promise<ServerlessExchan
   return once(ctx, 'serverless-exchanges', async () => {
     const session = await readyServerless(ctx);
     const samples = [];
-    for (const request of ctx.manifest.conformance.serving?.requests ?? [])
+    for (const request of await workingSamples(ctx))
       samples.push({ request, answer: await invoke(ctx, session, request) });
     const sample = await mostGrowingSample(ctx, samples);
     const batch = sample

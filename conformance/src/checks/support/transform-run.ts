@@ -8,7 +8,7 @@ import { BATCH_ENVIRONMENTS } from '../batch/environment.ts';
 import { Random } from '../../robustness/random.ts';
 import { answerRecords } from '../../robustness/records.ts';
 import { lineSample } from './largest-batch.ts';
-import { invoke, is2xx, once, requestBody } from './serving.ts';
+import { invoke, is2xx, once, requestBody, sampleAnswers } from './serving.ts';
 
 /** The job: MultiRecord batches of at most 1 MB, two at a time, over a file a little larger. */
 export const TRANSFORM_JOB = {
@@ -73,8 +73,14 @@ function inputOrder(ctx: CheckContext, records: string[]): number[] {
 /** Runs the job (shared by the checks that judge it); blocked without a line-based sample. */
 export function transformRun(ctx: CheckContext): Promise<TransformRun> {
   return once(ctx, 'transform-run', async () => {
-    const sample = lineSample(ctx.manifest.conformance.serving?.requests ?? []);
-    if (!sample) throw new BlockedError('batch.environment', 'no line-based sample request');
+    // A line-based sample the plain server answered: a broken content type fails its own check.
+    const working = (await sampleAnswers(ctx)).filter(({ answer }) => is2xx(answer.status));
+    const sample = lineSample(working.map(({ request }) => request));
+    if (!sample)
+      throw new BlockedError(
+        'serve.invocations.content-types',
+        'no line-based sample request succeeded',
+      );
     const lines = (await requestBody(ctx, sample)).split('\n').filter((l) => l.trim() !== '');
     const records = [...new Set(lines)].map((l) => `${l}\n`);
     const { alone, answerType } = await predictAlone(ctx, sample, records);
