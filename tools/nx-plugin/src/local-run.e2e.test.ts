@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine, containersLabelled, SESSION_LABEL } from '@sagemaker-templates/engine';
 import { makeTempWorkspace, nxTestEnv, type TempWorkspace } from './test-support/temp-workspace.ts';
 
-// `nx run <template>:train` and `:serve` in a throwaway workspace: train keeps its /opt/ml tree
-// with the model, serve answers on loopback with that model and stops cleanly on SIGTERM and on
-// Ctrl-C, removing its container.
+// `nx run <template>:train`, `:transform` and `:serve` in a throwaway workspace: train keeps its
+// /opt/ml tree with the model, transform writes one .out per input file with that model, serve
+// answers on loopback with it and stops cleanly on SIGTERM and on Ctrl-C, removing its container.
 let ws: TempWorkspace;
 const env = nxTestEnv;
 
@@ -59,6 +60,78 @@ describe('local train and serve targets', () => {
       '[node:train] --hyperparameters: hyperparameter "epochs" is 5; SageMaker passes every value as a string',
     );
     expect(result.output).not.toMatch(/\n\s+at /); // an explained error: no stack trace
+  });
+
+  it('transform writes one .out per input file, line counts matching, the same whether files go whole or in line batches', async () => {
+    const rows = (n: number, seed: number) =>
+      Array.from(
+        { length: n },
+        (_, i) => `${5 + ((i * seed) % 20) / 10},3.1,${1 + (i % 50) / 10},0.2\n`,
+      ).join('');
+    const inputs = { 'a.csv': rows(40, 3), 'sub/b.csv': rows(7, 7), 'c.csv': rows(1, 1) };
+    for (const [file, text] of Object.entries(inputs)) {
+      await mkdir(dirname(join(ws.root, 'transform-in', file)), { recursive: true });
+      await writeFile(join(ws.root, 'transform-in', file), text);
+    }
+    const transform = (output: string, ...options: string[]) =>
+      ws.run(
+        'npx',
+        [
+          '--no-install',
+          'nx',
+          'run',
+          'node:transform',
+          '--outputStyle=static',
+          '--input',
+          'transform-in',
+          '--output',
+          output,
+          '--content-type',
+          'text/csv',
+          '--accept',
+          'text/csv',
+          ...options,
+        ],
+        env,
+      );
+    const whole = await transform('out-whole');
+    expect(whole.code, whole.output).toBe(0);
+    expect(whole.output).toContain(
+      '[node:transform] sub/b.csv: 1 record in 1 request → sub/b.csv.out (7 lines)',
+    );
+    expect(whole.output).toMatch(
+      /\[node:transform\] 3 files, 3 records in [\d.]+ s \(MultiRecord, MaxPayloadInMB 6, MaxConcurrentTransforms 2\)/,
+    );
+    const lined = await transform(
+      'out-lines',
+      '--split-type',
+      'Line',
+      '--strategy',
+      'SingleRecord',
+      '--max-concurrent-transforms',
+      '4',
+    );
+    expect(lined.code, lined.output).toBe(0);
+    expect(lined.output).toContain(
+      '[node:transform] a.csv: 40 records in 40 requests → a.csv.out (40 lines)',
+    );
+    for (const [file, text] of Object.entries(inputs)) {
+      const out = await readFile(join(ws.root, 'out-whole', `${file}.out`), 'utf8');
+      expect(out.split('\n').filter(Boolean), file).toHaveLength(
+        text.split('\n').filter(Boolean).length,
+      );
+      expect(await readFile(join(ws.root, 'out-lines', `${file}.out`), 'utf8')).toBe(out);
+    }
+    const refused = await transform(
+      'out-x',
+      '--max-concurrent-transforms',
+      '50',
+      '--max-payload-in-mb',
+      '6',
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain('is 300 MB; SageMaker allows at most 100. Lower one of them.');
+    expect(await nodeContainers()).toEqual([]);
   });
 
   it('serve answers with the trained model and stops on SIGTERM, removing its container', async () => {

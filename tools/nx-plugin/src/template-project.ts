@@ -55,18 +55,7 @@ export function templateProject(root: string, baseProject?: string) {
           dependsOn: ['build'],
         },
       ),
-      train: target(
-        'train',
-        `Run \`docker run IMAGE train\` as SageMaker does, on the manifest's sample data; the /opt/ml tree is kept under .cache/local-runs/${name}/`,
-      ),
-      serve: target(
-        'serve',
-        "Run `docker run IMAGE serve` with the last local training run's model on 127.0.0.1:8080 until Ctrl-C",
-      ),
-      transform: target(
-        'transform',
-        `Run a batch transform job as SageMaker does (--input DIR --output DIR), with the last local training run's model`,
-      ),
+      ...localRunTargets(name, target),
       // Not dependsOn conformance: push runs the suite itself, and only when this image has not
       // passed it yet (results are keyed on the image id and the suite), then builds nothing twice.
       push: target(
@@ -75,4 +64,25 @@ export function templateProject(root: string, baseProject?: string) {
       ),
     },
   } satisfies ProjectConfiguration;
+}
+
+/** The targets that run the image on this machine as SageMaker would: train, serve, transform. */
+function localRunTargets(
+  name: string,
+  target: (executor: string, description: string) => TargetConfiguration,
+) {
+  return {
+    train: target(
+      'train',
+      `Run \`docker run IMAGE train\` as SageMaker does, on the manifest's sample data; the /opt/ml tree is kept under .cache/local-runs/${name}/`,
+    ),
+    serve: target(
+      'serve',
+      "Run `docker run IMAGE serve` with the last local training run's model on 127.0.0.1:8080 until Ctrl-C",
+    ),
+    transform: target(
+      'transform',
+      "Run a batch transform job as SageMaker does (--input DIR --output DIR), with the last local training run's model",
+    ),
+  };
 }
