@@ -41,3 +41,30 @@ DOCKER_CLI=${SAGEMAKER_TEMPLATES_DOCKER:-/usr/bin/docker}
 export DOCKER_BUILDKIT=0
 
 MACHINE_CACHE=${SAGEMAKER_TEMPLATES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/sagemaker-templates}
+
+# Makes, or keeps, a virtual environment at $1 holding the pip requirements after it. A stamp file
+# records them, so a later run asking for the same list does nothing. Honours
+# SAGEMAKER_TEMPLATES_PYTHON (default python3).
+ensure_venv() {
+  local venv=$1; shift
+  local stamp="$venv/.sagemaker-templates-requirements" wanted="$*"
+  local python=${SAGEMAKER_TEMPLATES_PYTHON:-python3} log
+  if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ]; then
+    say "$wanted: up to date ($venv)"
+    return 0
+  fi
+  command -v "$python" >/dev/null 2>&1 || fail "$python is missing. Install Python 3.9 or newer (apt-get install python3 python3-venv), or set SAGEMAKER_TEMPLATES_PYTHON."
+  "$python" -c 'import venv, ensurepip' >/dev/null 2>&1 || apt_install python3-venv
+  say "installing $wanted into $venv"
+  rm -rf "$venv"
+  mkdir -p "$(dirname "$venv")"
+  "$python" -m venv "$venv" || fail "could not create a virtual environment at $venv. Install python3-venv, then rerun."
+  log=$(mktemp)
+  if ! "$venv/bin/pip" install --quiet --disable-pip-version-check "$@" >"$log" 2>&1; then
+    tail -n 20 "$log" >&2
+    rm -f "$log"
+    fail "pip install $wanted failed (output above). Check that PyPI is reachable (PIP_INDEX_URL, proxy CA in PIP_CERT), then rerun."
+  fi
+  rm -f "$log"
+  echo "$wanted" >"$stamp"
+}

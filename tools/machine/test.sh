@@ -18,5 +18,6 @@ echo "[test] unit tests"
 npx --no-install vitest run --project unit --reporter=default --reporter=json --outputFile.json=reports/tests/unit.json
 echo "[test] end-to-end tests (Docker)"
 bash tools/machine/ensure-push-test-servers.sh
+bash tools/machine/ensure-sdk-local-mode.sh
 npx --no-install vitest run --project e2e --reporter=default --reporter=json --outputFile.json=reports/tests/e2e.json
 node tools/machine/count-tests.mjs reports/tests/unit.json reports/tests/e2e.json

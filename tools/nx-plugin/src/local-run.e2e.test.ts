@@ -4,6 +4,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine, containersLabelled, SESSION_LABEL } from '@sagemaker-templates/engine';
+import { LAST_TRAIN } from './local-train.ts';
+import { machineCache } from './machine-cache.ts';
 import { makeTempWorkspace, nxTestEnv, type TempWorkspace } from './test-support/temp-workspace.ts';
 
 // `nx run <template>:train`, `:transform` and `:serve` in a throwaway workspace: train keeps its
@@ -132,6 +134,70 @@ describe('local train and serve targets', () => {
     expect(refused.code).toBe(1);
     expect(refused.output).toContain('is 300 MB; SageMaker allows at most 100. Lower one of them.');
     expect(await nodeContainers()).toEqual([]);
+  });
+
+  it("gives the same .out files as SageMaker SDK local mode's Transformer on the same image and model", async () => {
+    const rows = (n: number) =>
+      Array.from(
+        { length: n },
+        (_, i) => `${4.5 + (i % 30) / 10},3.0,${1 + (i % 55) / 10},${(i % 25) / 10}\n`,
+      ).join('');
+    // Flat: local mode reads only the files directly in the input folder (SageMaker reads the whole prefix).
+    const input = join(ws.root, 'sdk-in');
+    await mkdir(input, { recursive: true });
+    for (const [file, n] of [
+      ['x.csv', 60],
+      ['y.csv', 1],
+      ['z.csv', 500],
+    ] as const)
+      await writeFile(join(input, file), rows(n));
+    const job = ['text/csv', 'text/csv', 'Line', 'MultiRecord', 'Line'] as const;
+    const ours = await ws.run(
+      'npx',
+      [
+        '--no-install',
+        'nx',
+        'run',
+        'node:transform',
+        '--outputStyle=static',
+        '--input',
+        'sdk-in',
+        '--output',
+        'ours-out',
+        '--content-type',
+        job[0],
+        '--accept',
+        job[1],
+        '--split-type',
+        job[2],
+        '--strategy',
+        job[3],
+        '--assemble-with',
+        job[4],
+      ],
+      env,
+    );
+    expect(ours.code, ours.output).toBe(0);
+    const last = JSON.parse(
+      await readFile(join(ws.root, '.cache/local-runs/node', LAST_TRAIN), 'utf8'),
+    ) as { tree: string };
+    const modelTar = join(ws.root, 'model.tar.gz');
+    expect((await ws.run('tar', ['czf', modelTar, '-C', join(last.tree, 'model'), '.'])).code).toBe(
+      0,
+    );
+    const python = join(machineCache(), 'sdk-local-venv', 'bin', 'python');
+    const script = join(import.meta.dirname, 'test-support', 'sdk_local_transform.py');
+    const sdk = await ws.run(
+      python,
+      [script, 'sagemaker-templates/node:dev', modelTar, input, join(ws.root, 'sdk-out'), ...job],
+      { ...env, AWS_DEFAULT_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' },
+    );
+    expect(sdk.code, sdk.output).toBe(0);
+    for (const file of ['x.csv.out', 'y.csv.out', 'z.csv.out']) {
+      const reference = await readFile(join(ws.root, 'sdk-out', file));
+      expect(reference.length, file).toBeGreaterThan(0);
+      expect((await readFile(join(ws.root, 'ours-out', file))).equals(reference), file).toBe(true);
+    }
   });
 
   it('serve answers with the trained model and stops on SIGTERM, removing its container', async () => {
