@@ -187,11 +187,22 @@ describe('local train and serve targets', () => {
     );
     const python = join(machineCache(), 'sdk-local-venv', 'bin', 'python');
     const script = join(import.meta.dirname, 'test-support', 'sdk_local_transform.py');
-    const sdk = await ws.run(
-      python,
-      [script, 'sagemaker-templates/node:dev', modelTar, input, join(ws.root, 'sdk-out'), ...job],
-      { ...env, AWS_DEFAULT_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' },
-    );
+    const containerRoot = join(ws.root, 'sdk-containers');
+    const sdk = await ws
+      .run(
+        python,
+        [
+          script,
+          'sagemaker-templates/node:dev',
+          modelTar,
+          input,
+          join(ws.root, 'sdk-out'),
+          containerRoot,
+          ...job,
+        ],
+        { ...env, AWS_DEFAULT_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' },
+      )
+      .finally(() => removeContainersOf(containerRoot));
     expect(sdk.code, sdk.output).toBe(0);
     for (const file of ['x.csv.out', 'y.csv.out', 'z.csv.out']) {
       const reference = await readFile(join(ws.root, 'sdk-out', file));
@@ -230,6 +241,16 @@ describe('local train and serve targets', () => {
     }
   });
 });
+
+/** Removes the containers docker-compose made from compose files under `root` (local mode's). */
+async function removeContainersOf(root: string) {
+  const docker = connectEngine();
+  const all = await docker.listContainers({ all: true });
+  const made = all.filter((c) =>
+    (c.Labels['com.docker.compose.project.working_dir'] ?? '').startsWith(root),
+  );
+  await Promise.all(made.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+}
 
 async function nodeContainers() {
   const left = await containersLabelled(connectEngine(), SESSION_LABEL);

@@ -1,19 +1,21 @@
 """A batch transform job through SageMaker SDK local mode (sagemaker<3): the reference that
-tools/nx-plugin/src/local-transform.e2e.test.ts compares `nx run <template>:transform` with.
+tools/nx-plugin/src/local-run.e2e.test.ts compares `nx run <template>:transform` with. Local mode
+only stops its serving container; the test removes it (compose labels it with CONTAINER_ROOT).
 
-Usage: python sdk_local_transform.py IMAGE MODEL_TAR_GZ INPUT_DIR OUTPUT_DIR CONTENT_TYPE ACCEPT
-       SPLIT_TYPE STRATEGY ASSEMBLE_WITH
+Usage: python sdk_local_transform.py IMAGE MODEL_TAR_GZ INPUT_DIR OUTPUT_DIR CONTAINER_ROOT
+       CONTENT_TYPE ACCEPT SPLIT_TYPE STRATEGY ASSEMBLE_WITH
 """
 
+import os
 import sys
 
 from sagemaker.local import LocalSession
 from sagemaker.model import Model
 
 
-def main(image, model_tar, input_dir, output_dir, content_type, accept, split_type, strategy, assemble_with):
+def transform(image, model_tar, input_dir, output_dir, container_root, content_type, accept, split_type, strategy, assemble_with):
     session = LocalSession()
-    session.config = {"local": {"local_code": True}}
+    session.config = {"local": {"local_code": True, "container_root": container_root}}
     model = Model(
         image_uri=image,
         model_data=f"file://{model_tar}",
@@ -36,4 +38,5 @@ def main(image, model_tar, input_dir, output_dir, content_type, accept, split_ty
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:10])
+    os.makedirs(sys.argv[5], exist_ok=True)
+    transform(*sys.argv[1:11])
