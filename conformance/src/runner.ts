@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import {
   instanceMemoryBytes,
+  declaredInstanceType,
   instanceType,
   loadManifest,
   type InstanceType,
@@ -105,8 +106,13 @@ async function openSuite(options: SuiteOptions, checks: readonly Check[]) {
   const platform = await platformRunOf(info, options.emulationScale ?? DEFAULT_EMULATION_SCALE);
   options.onProgress?.(`platform: ${describePlatformRun(platform)}`);
   const manifest = withLongevity(manifestForPlatform(declared, platform), options.longevitySeconds);
-  const instance = sizedInstance(options.instanceType ?? declared.instanceType, platform);
+  const declaredType = declaredInstanceType(declared, platform.platform);
+  const instance = sizedInstance(options.instanceType ?? declaredType, platform);
   if (instance) options.onProgress?.(`instance: ${describeInstance(instance)}`);
+  else if (declared.instanceType !== undefined)
+    options.onProgress?.(
+      `instance: none for ${platform.platform} in template.json's instanceType, so its containers are not limited (name one per platform: {"${platform.platform}": "ml...."})`,
+    );
   await sweepLeftovers(docker);
   const probes = new DockerProbes(docker, options.image, manifest, dirname(manifestPath), {
     platform,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManifestError, parseManifest } from './manifest.ts';
+import { declaredInstanceType, ManifestError, parseManifest } from './manifest.ts';
 
 const minimal = {
   description: 'x',
@@ -100,6 +100,29 @@ describe('parseManifest', () => {
     };
     expect(() => parseManifest(trainOnly)).toThrow(
       /capabilities\.serverless: given, but capabilities\.serve is false/,
+    );
+  });
+
+  it('takes instanceType as one name or one per platform, and gives each platform its own', () => {
+    const both = { ...minimal, platforms: ['linux/amd64', 'linux/arm64'] };
+    const one = parseManifest({ ...both, instanceType: 'ml.m5.large' });
+    expect(declaredInstanceType(one, 'linux/amd64')).toBe('ml.m5.large');
+    expect(declaredInstanceType(one, 'linux/arm64')).toBeUndefined();
+    const each = parseManifest({
+      ...both,
+      instanceType: { 'linux/amd64': 'ml.m5.large', 'linux/arm64': 'ml.m7g.large' },
+    });
+    expect(declaredInstanceType(each, 'linux/arm64')).toBe('ml.m7g.large');
+    expect(() =>
+      parseManifest({ ...both, instanceType: { 'linux/arm64': 'ml.m5.large' } }),
+    ).toThrow(
+      /instanceType\["linux\/arm64"\]: ml\.m5\.large runs linux\/amd64 images, not linux\/arm64/,
+    );
+    expect(() => parseManifest({ ...minimal, instanceType: 'ml.m7g.large' })).toThrow(
+      /instanceType: ml\.m7g\.large runs linux\/arm64 images, which platforms \(linux\/amd64\) leaves out/,
+    );
+    expect(() => parseManifest({ ...minimal, instanceType: 'ml.m5.huge' })).toThrow(
+      /instanceType is "ml\.m5\.huge", not an instance type this project knows/,
     );
   });
 

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject } from 'ajv';
 import { ExplainedError } from './explained-error.ts';
-import { instanceType, type InstanceType } from './instance-types.ts';
+import { INSTANCE_TYPES, instanceType, type InstanceType } from './instance-types.ts';
+import type { Platform } from './platforms.ts';
 import type { TemplateManifest } from './types.ts';
 
 const require = createRequire(import.meta.url);
@@ -85,19 +86,45 @@ export function parseManifest(value: unknown, file = 'template.json'): TemplateM
   return manifest;
 }
 
-/** instanceType names a known instance type, of a platform the image is built for. */
+/** Each instanceType names a known instance type of the platform it is for, one the image is built for. */
 function checkInstanceType(manifest: TemplateManifest, file: string): void {
-  if (manifest.instanceType === undefined) return;
-  let type: InstanceType;
-  try {
-    type = instanceType(manifest.instanceType, 'instanceType');
-  } catch (error) {
-    throw new ManifestError(file, [(error as Error).message]);
+  const declared = manifest.instanceType;
+  if (declared === undefined) return;
+  const named =
+    typeof declared === 'string' ? [[undefined, declared] as const] : Object.entries(declared);
+  for (const [platform, name] of named) {
+    const where = platform ? `instanceType["${platform}"]` : 'instanceType';
+    let type: InstanceType;
+    try {
+      type = instanceType(name!, where);
+    } catch (error) {
+      throw new ManifestError(file, [(error as Error).message]);
+    }
+    if (platform && platform !== type.platform)
+      throw new ManifestError(file, [
+        `${where}: ${type.name} runs ${type.platform} images, not ${platform}. Name a ${platform} instance type there (Graviton: ml.c7g, ml.m7g, ml.r7g; x86_64: ml.m5, ml.c5, ...).`,
+      ]);
+    if (!manifest.platforms.includes(type.platform))
+      throw new ManifestError(file, [
+        `${where}: ${type.name} runs ${type.platform} images, which platforms (${manifest.platforms.join(', ')}) leaves out. Pick an instance type of those platforms, or add "${type.platform}".`,
+      ]);
   }
-  if (!manifest.platforms.includes(type.platform))
-    throw new ManifestError(file, [
-      `instanceType: ${type.name} runs ${type.platform} images, which platforms (${manifest.platforms.join(', ')}) leaves out. Pick an instance type of those platforms, or add "${type.platform}".`,
-    ]);
+}
+
+/**
+ * The instance type template.json declares for the images of `platform`: the one named for it, or
+ * the single name when it is of that platform; undefined when none is.
+ */
+export function declaredInstanceType(
+  manifest: TemplateManifest,
+  platform: string,
+): string | undefined {
+  const declared = manifest.instanceType;
+  if (declared === undefined || typeof declared !== 'string')
+    return declared?.[platform as Platform];
+  return INSTANCE_TYPES.get(declared.trim().toLowerCase())?.platform === platform
+    ? declared
+    : undefined;
 }
 
 export async function loadManifest(file: string): Promise<TemplateManifest> {

@@ -64,8 +64,11 @@ export interface TemplateManifest {
   base: { upstream: string; offline?: string };
   /** What it is built, checked and pushed for; default `['linux/amd64']`. */
   platforms: Platform[];
-  /** The smallest instance type the image supports; the suite sizes its containers so. */
-  instanceType?: string;
+  /**
+   * The smallest instance type the image supports, the size the suite runs it at: one name (for
+   * the images of its platform) or one per platform. Read it with `declaredInstanceType`.
+   */
+  instanceType?: string | Partial<Record<Platform, string>>;
   buildArgs: Record<string, string>;
   hyperparameterSchema?: string;
   conformance: {

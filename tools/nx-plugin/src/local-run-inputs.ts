@@ -2,6 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import {
   DEFAULT_PLATFORM,
+  declaredInstanceType,
   ExplainedError,
   instanceMemoryBytes,
   instanceType,
@@ -139,15 +140,17 @@ export async function gpus(choice: GpuChoice, manifest: TemplateManifest): Promi
 }
 
 /**
- * The instance size a local run takes (--instance-type, else template.json's instanceType), with
+ * The instance size a local run takes (--instance-type, else template.json's instanceType for the
+ * image's platform), with
  * what this host cannot match printed; none when neither names one.
  */
 export function instanceResources(
   name: string | undefined,
   manifest: TemplateManifest,
   label: string,
+  platform: Platform = DEFAULT_PLATFORM,
 ): { resources?: InstanceResources } {
-  const chosen = name ?? manifest.instanceType;
+  const chosen = name ?? declaredInstanceType(manifest, platform);
   if (chosen === undefined) return {};
   const where = name === undefined ? "template.json's instanceType" : '--instance-type';
   let type: InstanceType;

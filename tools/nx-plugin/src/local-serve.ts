@@ -38,7 +38,7 @@ export async function localServe(root: string, options: ServeOptions): Promise<n
       model: options.model ? resolve(options.model) : await lastTrainedModel(name),
       env: Object.fromEntries(pairs('env', options.env, 'KEY=VALUE')),
       gpus: await gpus(options.gpus, manifest),
-      ...instanceResources(options['instance-type'], manifest, `${name}:serve`),
+      ...instanceResources(options['instance-type'], manifest, `${name}:serve`, options.platform),
     }),
     options.platform,
   );

@@ -43,7 +43,12 @@ export async function localTrain(root: string, options: TrainOptions): Promise<n
       hyperparameters: await chooseHyperparameters(options, profile?.hyperparameters),
       channels: chooseChannels(root, overrides, profile?.channels),
       gpus: await gpus(options.gpus, manifest),
-      ...instanceResources(options['instance-type'], manifest, `${basename(resolve(root))}:train`),
+      ...instanceResources(
+        options['instance-type'],
+        manifest,
+        `${basename(resolve(root))}:train`,
+        options.platform,
+      ),
     };
   };
   const start = await startLocalRun(root, choose, options.platform);
