@@ -76,26 +76,7 @@ describe('local train and serve targets', () => {
       await writeFile(join(ws.root, 'transform-in', file), text);
     }
     const transform = (output: string, ...options: string[]) =>
-      ws.run(
-        'npx',
-        [
-          '--no-install',
-          'nx',
-          'run',
-          'node:transform',
-          '--outputStyle=static',
-          '--input',
-          'transform-in',
-          '--output',
-          output,
-          '--content-type',
-          'text/csv',
-          '--accept',
-          'text/csv',
-          ...options,
-        ],
-        env,
-      );
+      nxTransform('transform-in', output, '--accept', 'text/csv', ...options);
     const whole = await transform('out-whole');
     expect(whole.code, whole.output).toBe(0);
     expect(whole.output).toContain(
@@ -152,30 +133,17 @@ describe('local train and serve targets', () => {
     ] as const)
       await writeFile(join(input, file), rows(n));
     const job = ['text/csv', 'text/csv', 'Line', 'MultiRecord', 'Line'] as const;
-    const ours = await ws.run(
-      'npx',
-      [
-        '--no-install',
-        'nx',
-        'run',
-        'node:transform',
-        '--outputStyle=static',
-        '--input',
-        'sdk-in',
-        '--output',
-        'ours-out',
-        '--content-type',
-        job[0],
-        '--accept',
-        job[1],
-        '--split-type',
-        job[2],
-        '--strategy',
-        job[3],
-        '--assemble-with',
-        job[4],
-      ],
-      env,
+    const ours = await nxTransform(
+      'sdk-in',
+      'ours-out',
+      '--accept',
+      job[1],
+      '--split-type',
+      job[2],
+      '--strategy',
+      job[3],
+      '--assemble-with',
+      job[4],
     );
     expect(ours.code, ours.output).toBe(0);
     const last = JSON.parse(
@@ -241,6 +209,13 @@ describe('local train and serve targets', () => {
     }
   });
 });
+
+/** `nx run node:transform` from `input` to `output` (workspace paths) on CSV, with more options. */
+function nxTransform(input: string, output: string, ...options: string[]) {
+  const target = ['nx', 'run', 'node:transform', '--outputStyle=static'];
+  const paths = ['--input', input, '--output', output, '--content-type', 'text/csv'];
+  return ws.run('npx', ['--no-install', ...target, ...paths, ...options], env);
+}
 
 /** Removes the containers docker-compose made from compose files under `root` (local mode's). */
 async function removeContainersOf(root: string) {
