@@ -13,6 +13,10 @@ export const BATCH_ENVIRONMENTS = {
   'SAGEMAKER_BATCH=True': { SAGEMAKER_BATCH: 'True', SAGEMAKER_MAX_CONCURRENT_TRANSFORMS: '1' },
 } as const;
 
+/** The serving container started under one of BATCH_ENVIRONMENTS (shared by every check that uses it). */
+export const batchSession = (ctx: CheckContext, label: keyof typeof BATCH_ENVIRONMENTS) =>
+  ctx.probes.servingVariant(`batch:${label}`, { env: BATCH_ENVIRONMENTS[label], label });
+
 /** Why the batch checks do not apply, if they do not. */
 export const batchOnly = (ctx: CheckContext): string | undefined =>
   !ctx.manifest.capabilities.serve
@@ -36,17 +40,19 @@ export const batchEnvironment: Check = {
     // A request the plain server answered, so a broken content type fails only its own check.
     const request = await firstWorkingSample(ctx);
     const results = await Promise.all(
-      Object.entries(BATCH_ENVIRONMENTS).map(async ([label, env]) => {
-        const session = await ctx.probes.servingVariant(`batch:${label}`, { env, label });
-        if (session.readyAfterMs === undefined) {
-          const last = session.pings.at(-1);
-          return `with ${label}, /ping never said 200 (last: ${last ? describeStatus(last) : 'nothing'})`;
-        }
-        const answer = await invoke(ctx, session, request);
-        return is2xx(answer.status)
-          ? undefined
-          : `with ${label}, [${request.name}] got ${describeStatus(answer)} ${excerpt(answer.body)}`;
-      }),
+      (Object.keys(BATCH_ENVIRONMENTS) as (keyof typeof BATCH_ENVIRONMENTS)[]).map(
+        async (label) => {
+          const session = await batchSession(ctx, label);
+          if (session.readyAfterMs === undefined) {
+            const last = session.pings.at(-1);
+            return `with ${label}, /ping never said 200 (last: ${last ? describeStatus(last) : 'nothing'})`;
+          }
+          const answer = await invoke(ctx, session, request);
+          return is2xx(answer.status)
+            ? undefined
+            : `with ${label}, [${request.name}] got ${describeStatus(answer)} ${excerpt(answer.body)}`;
+        },
+      ),
     );
     const problems = results.filter((r): r is string => r !== undefined);
     return problems.length === 0

@@ -4,7 +4,7 @@ import type { SampleRequest } from '@sagemaker-templates/contract';
 import { runTransform, TransformError } from '@sagemaker-templates/transform';
 import { BlockedError } from '../../blocked-error.ts';
 import type { CheckContext } from '../../check.ts';
-import { BATCH_ENVIRONMENTS } from '../batch/environment.ts';
+import { batchSession } from '../batch/environment.ts';
 import { Random } from '../../robustness/random.ts';
 import { answerRecords } from '../../robustness/records.ts';
 import { lineSample } from './largest-batch.ts';
@@ -29,14 +29,11 @@ export interface TransformRun {
   requests: number;
 }
 
-const BATCH = 'SAGEMAKER_BATCH=true';
+const BATCH = 'SAGEMAKER_BATCH=true' as const;
 
 /** The batch container of batch.environment (SageMaker's spelling), once ready. */
-async function batchSession(ctx: CheckContext) {
-  const session = await ctx.probes.servingVariant(`batch:${BATCH}`, {
-    env: BATCH_ENVIRONMENTS[BATCH],
-    label: BATCH,
-  });
+async function readyBatchSession(ctx: CheckContext) {
+  const session = await batchSession(ctx, BATCH);
   if (session.readyAfterMs === undefined)
     throw new BlockedError('batch.environment', `the server never became ready with ${BATCH}`);
   return session;
@@ -44,7 +41,7 @@ async function batchSession(ctx: CheckContext) {
 
 /** Each distinct record alone: its prediction when it got exactly one, and the answers' type. */
 async function predictAlone(ctx: CheckContext, sample: SampleRequest, records: string[]) {
-  const session = await batchSession(ctx);
+  const session = await readyBatchSession(ctx);
   let answerType = sample.accept ?? sample.contentType;
   const alone = await Promise.all(
     records.map(async (record) => {
@@ -99,7 +96,7 @@ export function transformRun(ctx: CheckContext): Promise<TransformRun> {
       ...TRANSFORM_JOB,
     } as const;
     try {
-      const { files } = await runTransform(await batchSession(ctx), job);
+      const { files } = await runTransform(await readyBatchSession(ctx), job);
       const out = files[0]!.answers.flatMap(
         (a) => answerRecords(answerType, a.toString('utf8')) ?? [],
       );
