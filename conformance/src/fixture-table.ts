@@ -107,6 +107,18 @@ export const FIXTURES: readonly Fixture[] = [
     'serverless.invocations',
     'expands a request into 300 times its size: a 4 MB body needs 1.2 GB',
   ),
+  fault(
+    'async.payload',
+    'refuses bodies over 16 MB whatever SAGEMAKER_MAX_PAYLOAD_IN_MB says (its manifest: 24 MB)',
+  ),
+  fault(
+    'async.payload.memory',
+    'collects a large body, decodes it and splits it into lines before answering',
+  ),
+  fault(
+    'async.long-request',
+    'cuts every request at 3 s whatever SAGEMAKER_MODEL_SERVER_TIMEOUT says (a 60 s default, at the fixture scale)',
+  ),
   fault('batch.environment', "fails to start under local mode's SAGEMAKER_BATCH=True"),
   fault('batch.execution-parameters', 'MaxConcurrentTransforms as a string'),
   fault('batch.execution-parameters.strategy-spelling', 'BatchStrategy MULTI_RECORD'),

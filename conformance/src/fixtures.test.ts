@@ -41,7 +41,7 @@ describe('broken fixture images', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const check of checks) {
       expect(check.id).toMatch(
-        /^(image|train|toolkit|serve|serverless|batch|mme|robust)\.[a-z0-9-]+(\.[a-z0-9-]+)*$/,
+        /^(image|train|toolkit|serve|serverless|async|batch|mme|robust)\.[a-z0-9-]+(\.[a-z0-9-]+)*$/,
       );
       expect(check.clauses).toMatch(/([TKIBMSLGR]\d+|§\d+\.\d+|^policy$)/);
       expect(check.hint.length).toBeGreaterThan(20);

@@ -1,12 +1,16 @@
 import type { ChannelSample } from '@sagemaker-templates/contract';
-import type { TrainingResult } from '@sagemaker-templates/engine';
+import type {
+  StreamedExchange,
+  StreamedRequest,
+  TrainingResult,
+} from '@sagemaker-templates/engine';
 import type { HttpExchange, HttpRequest } from './http-exchange.ts';
 
 // The plain data that probes hand to checks: what a training run did, a serving container to talk
 // to, the image's configuration. Nothing here touches Docker (only the engine's plain result types),
 // so a recording can stand in for it.
 
-export type { HttpExchange, HttpRequest };
+export type { HttpExchange, HttpRequest, StreamedExchange, StreamedRequest };
 
 /** What one `docker run IMAGE train` did (the engine's TrainingRun result, or why it did not start). */
 export interface TrainingObservation extends Omit<TrainingResult, 'modelDir'> {
@@ -86,6 +90,12 @@ export interface ProbedContainer {
   processes(): Promise<{ pid: number; command: string }[]>;
   /** Memory in use now, in bytes, as `docker stats` counts it; undefined when unreadable. */
   memoryUsage(): Promise<number | undefined>;
+  /** Samples memory until `stop()`, which answers the peak in bytes (undefined: unreadable). */
+  watchMemory(intervalMs?: number): { stop(): Promise<number | undefined> };
+  /** CPU time used so far by all its processes, in nanoseconds; undefined when unreadable. */
+  cpuTimeNs(): Promise<number | undefined>;
+  /** Limits it to this many CPUs from now on (at least the engine's 0.01), as a slower instance. */
+  limitCpus(cpus: number): Promise<void>;
   signal(name: string): Promise<void>;
   waitForExit(timeoutMs?: number): Promise<ExitResult>;
   /** Resolves once the logs match; rejects when the container exits first or the time runs out. */
@@ -108,6 +118,8 @@ export interface ServingSession {
     path: string,
     init: Omit<HttpRequest, 'timeoutMs'> & { timeoutMs?: number },
   ): Promise<HttpExchange>;
+  /** A POST whose body is made as it is sent and whose answer is counted, not kept. */
+  streamRequest(path: string, request: StreamedRequest): Promise<StreamedExchange>;
 }
 
 /** The parts of an image's configuration the checks read (as `docker image inspect` spells them). */

@@ -24,6 +24,9 @@ import { serveConcurrency } from './serve/concurrency.ts';
 import { serveLongevity } from './serve/longevity.ts';
 import { serverlessInvocations } from './serverless/invocations.ts';
 import { serverlessReady } from './serverless/ready.ts';
+import { asyncLongRequest } from './async/long-request.ts';
+import { asyncPayload } from './async/payload.ts';
+import { asyncPayloadMemory } from './async/payload-memory.ts';
 import { batchExecutionParameters } from './batch/execution-parameters.ts';
 import { batchStrategySpelling } from './batch/execution-parameters-strategy-spelling.ts';
 import { serveHeadersTolerated } from './serve/headers-tolerated.ts';
@@ -103,6 +106,9 @@ export const checks: readonly Check[] = [
   serveNetworkIsolation,
   serverlessReady,
   serverlessInvocations,
+  asyncPayload,
+  asyncPayloadMemory,
+  asyncLongRequest,
   batchEnvironment,
   batchExecutionParameters,
   batchStrategySpelling,

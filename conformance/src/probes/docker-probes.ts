@@ -310,6 +310,7 @@ export class DockerProbes implements Probes {
       readyAfterMs: wait.readyAfterMs,
       pings: wait.answers,
       request: (path, init) => run.request(path, init),
+      streamRequest: (path, request) => run.streamRequest(path, request),
     };
   }
 }

@@ -8,6 +8,7 @@ import type {
   ProbedContainer,
   ServingSession,
   ServingVariant,
+  StreamedExchange,
   TrainingObservation,
   TrainingStart,
   TrainingVariant,
@@ -48,6 +49,12 @@ export interface ContainerRecording {
   oomKilled?: boolean;
   /** Memory use in bytes, one reading per call; the last one repeats. None: unreadable. */
   memory?: number[];
+  /** What each watchMemory() answers as its peak, in turn; the last one repeats. */
+  peaks?: number[];
+  /** CPU time in ns, one reading per call; the last one repeats. None: unreadable. */
+  cpuTimesNs?: number[];
+  /** Filled in by the fake: every CPU limit the checks set, in order. */
+  cpuLimits?: number[];
 }
 
 /** A serving container: readiness, the /ping answers seen while waiting, and what it answers. */
@@ -184,6 +191,17 @@ export class FakeProbes implements Probes {
           sent.push(request);
           return answer(key, recorded.routes ?? [], request);
         },
+        streamRequest: async (path, { headers, body }) => {
+          const chunks: Buffer[] = [];
+          for await (const chunk of body) chunks.push(chunk);
+          const request = fakeRequest(path, {
+            method: 'POST',
+            body: Buffer.concat(chunks),
+            ...(headers ? { headers } : {}),
+          });
+          sent.push(request);
+          return streamed(answer(key, recorded.routes ?? [], request));
+        },
       };
     });
   }
@@ -218,17 +236,35 @@ function answer(key: string, routes: Route[], request: FakeRequest): HttpExchang
   return typeof route.answer === 'function' ? route.answer(request) : route.answer;
 }
 
+/** An answer as streamedExchange counts it. */
+function streamed({ raw, ...answer }: HttpExchange): StreamedExchange {
+  const bytes = raw ?? Buffer.from(answer.body);
+  const newlines = bytes.toString('utf8').split('\n').length - 1;
+  const unterminated = bytes.length > 0 && bytes.at(-1) !== 0x0a ? 1 : 0;
+  return { ...answer, receivedBytes: bytes.length, receivedLines: newlines + unterminated };
+}
+
 /** A container that behaves as recorded: SIGTERM stops it only when `exitOnSigterm` says so. */
 export function fakeContainer(recording: ContainerRecording): ProbedContainer {
   let running = recording.running ?? true;
   let exitCode = recording.exitCode ?? 0;
   const listings = recording.processes ?? [[]];
   let listed = 0;
-  const readings = recording.memory ?? [];
-  let read = 0;
+  const next = <T>(values: T[] | undefined) => {
+    let read = 0;
+    return () => values?.[Math.min(read++, values.length - 1)];
+  };
+  const memory = next(recording.memory);
+  const peak = next(recording.peaks);
+  const cpu = next(recording.cpuTimesNs);
   return {
     state: async () => ({ running, exitCode, oomKilled: recording.oomKilled ?? false }),
-    memoryUsage: async () => readings[Math.min(read++, readings.length - 1)],
+    memoryUsage: async () => memory(),
+    watchMemory: () => ({ stop: async () => peak() }),
+    cpuTimeNs: async () => cpu(),
+    limitCpus: async (cpus) => {
+      (recording.cpuLimits ??= []).push(cpus);
+    },
     logs: async () => recording.logs ?? '',
     processes: async () => {
       if (!running) throw new Error('the container is not running');

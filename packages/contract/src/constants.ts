@@ -55,6 +55,8 @@ export const limits = {
   acceptConnectionsMs: 250, // I4
   serverlessPingWindowMs: 180_000, // I5: 3 minutes to the first healthy /ping, model load included
   serverlessMaxPayloadBytes: 4 * 1024 * 1024, // I7, 9.10: the serverless page's 4 MB
+  asyncMaxPayloadMb: 1024, // I7, I15: 1 GB
+  asyncMaxRequestSeconds: 3_600, // I15: InvocationTimeoutSeconds at most one hour (default 900)
 } as const;
 
 export const commands = { train: 'train', serve: 'serve' } as const; // T1, I1

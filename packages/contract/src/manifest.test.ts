@@ -103,6 +103,49 @@ describe('parseManifest', () => {
     );
   });
 
+  it('fills capabilities.async from its defaults, and refuses it declined, unserved or with a long-request budget it may cut', () => {
+    const withAsync = (async: object, extra: object = {}) => ({
+      ...minimal,
+      capabilities: { ...minimal.capabilities, async },
+      ...extra,
+    });
+    const m = parseManifest(withAsync({}));
+    expect(m.capabilities.async).toEqual({
+      maxPayloadMb: 100,
+      maxRequestSeconds: 900,
+      environment: {},
+    });
+    expect(m.notDeployedAs).toEqual({});
+    expect(m.budgets.longRequestSeconds).toBe(75);
+    expect(() => parseManifest(withAsync({ maxPayloadMb: 6 }))).toThrow(
+      /capabilities\.async\.maxPayloadMb: must be >= 7/,
+    );
+    expect(() => parseManifest(withAsync({ maxRequestSeconds: 7200 }))).toThrow(
+      /capabilities\.async\.maxRequestSeconds: must be <= 3600/,
+    );
+    expect(() =>
+      parseManifest(withAsync({}, { notDeployedAs: { async: 'holds each body three times' } })),
+    ).toThrow(/notDeployedAs\.async: given, but capabilities\.async declares that deployment/);
+    expect(() =>
+      parseManifest(withAsync({ maxRequestSeconds: 60 }, { budgets: { longRequestSeconds: 75 } })),
+    ).toThrow(
+      /budgets\.longRequestSeconds: 75 s is not under capabilities\.async\.maxRequestSeconds \(60 s\)/,
+    );
+    const trainOnly = {
+      ...minimal,
+      capabilities: { train: true, serve: false, async: {} },
+      conformance: { training: minimal.conformance.training },
+    };
+    expect(() => parseManifest(trainOnly)).toThrow(
+      /capabilities\.async: given, but capabilities\.serve is false/,
+    );
+    const declined = parseManifest({
+      ...minimal,
+      notDeployedAs: { async: 'TorchServe holds bodies twice' },
+    });
+    expect(declined.notDeployedAs.async).toBe('TorchServe holds bodies twice');
+  });
+
   it('takes instanceType as one name or one per platform, and gives each platform its own', () => {
     const both = { ...minimal, platforms: ['linux/amd64', 'linux/arm64'] };
     const one = parseManifest({ ...both, instanceType: 'ml.m5.large' });

@@ -77,13 +77,29 @@ export function parseManifest(value: unknown, file = 'template.json'): TemplateM
       'conformance.serving.model: "training" needs capabilities.train. Point it at a model folder instead.',
     ]);
   }
-  if (manifest.capabilities.serverless && !manifest.capabilities.serve) {
-    throw new ManifestError(file, [
-      'capabilities.serverless: given, but capabilities.serve is false. A serverless endpoint serves the image: set capabilities.serve to true or remove capabilities.serverless.',
-    ]);
-  }
+  checkDeployments(manifest, file);
   checkInstanceType(manifest, file);
   return manifest;
+}
+
+/** Serverless and asynchronous endpoints serve the image; each is declared or declined, not both. */
+function checkDeployments(manifest: TemplateManifest, file: string): void {
+  const { capabilities, notDeployedAs, budgets } = manifest;
+  for (const kind of ['serverless', 'async'] as const) {
+    if (capabilities[kind] && !capabilities.serve)
+      throw new ManifestError(file, [
+        `capabilities.${kind}: given, but capabilities.serve is false. ${kind === 'async' ? 'An asynchronous' : 'A serverless'} endpoint serves the image: set capabilities.serve to true or remove capabilities.${kind}.`,
+      ]);
+    if (capabilities[kind] && notDeployedAs[kind] !== undefined)
+      throw new ManifestError(file, [
+        `notDeployedAs.${kind}: given, but capabilities.${kind} declares that deployment. Remove one of them.`,
+      ]);
+  }
+  const seconds = capabilities.async?.maxRequestSeconds;
+  if (seconds !== undefined && budgets.longRequestSeconds >= seconds)
+    throw new ManifestError(file, [
+      `budgets.longRequestSeconds: ${budgets.longRequestSeconds} s is not under capabilities.async.maxRequestSeconds (${seconds} s), so the server may rightly cut the long request. Lower the budget or raise maxRequestSeconds.`,
+    ]);
 }
 
 /** Each instanceType names a known instance type of the platform it is for, one the image is built for. */

@@ -11,6 +11,24 @@ export interface Capabilities {
   toolkit: boolean;
   /** Also deployed as a serverless endpoint of this memory size (MemorySizeInMB, MiB). */
   serverless?: { memorySizeMb: number };
+  /** Also deployed as an asynchronous endpoint (AsyncInferenceConfig). */
+  async?: AsyncDeployment;
+}
+
+/** template.json `capabilities.async` with its defaults filled in. */
+export interface AsyncDeployment {
+  /** The largest request body, in MiB (7 to 1,024). */
+  maxPayloadMb: number;
+  /** The longest a request may run (InvocationTimeoutSeconds), 1 to 3,600 s. */
+  maxRequestSeconds: number;
+  /** The model's Environment for its asynchronous deployment. */
+  environment: Record<string, string>;
+}
+
+/** Deployment types an image is not meant for, each with why. */
+export interface NotDeployedAs {
+  serverless?: string;
+  async?: string;
 }
 
 export interface ChannelSample {
@@ -61,6 +79,7 @@ export interface TemplateManifest {
   description: string;
   version: string;
   capabilities: Capabilities;
+  notDeployedAs: NotDeployedAs;
   base: { upstream: string; offline?: string };
   /** What it is built, checked and pushed for; default `['linux/amd64']`. */
   platforms: Platform[];
@@ -87,6 +106,8 @@ export interface TemplateManifest {
     longevitySeconds: number;
     /** How much serving memory may grow under that load. */
     memoryGrowthMb: number;
+    /** How long async.long-request keeps one request running (past servers' 60 s defaults). */
+    longRequestSeconds: number;
   };
   push: PushSettings;
 }

@@ -12,6 +12,7 @@ export * from './host-ca-bundle.ts';
 export * from './host-emulation.ts';
 export * from './host-gpu-count.ts';
 export * from './http-exchange.ts';
+export * from './streamed-exchange.ts';
 export * from './wait-strategy.ts';
 export * from './image-build-error.ts';
 export * from './inspect-image.ts';

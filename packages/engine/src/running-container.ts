@@ -17,6 +17,8 @@ export interface ExitResult {
 
 const LOG_LINES_IN_ERRORS = 30;
 const STDERR_LINES_KEPT = 5;
+/** The smallest CPU limit the engine accepts (`docker update --cpus 0.01`). */
+export const MIN_CPUS = 0.01;
 
 /** A started container: wait on it, read its logs, signal, stop and remove it. `await using` removes it. */
 export class RunningContainer implements AsyncDisposable {
@@ -95,6 +97,22 @@ export class RunningContainer implements AsyncDisposable {
         return peak;
       },
     };
+  }
+
+  /** CPU time the container has used so far, in nanoseconds (all its processes); undefined once stopped. */
+  async cpuTimeNs(): Promise<number | undefined> {
+    const stats = (await (this.container.stats({ stream: false }) as Promise<unknown>).catch(
+      () => undefined,
+    )) as { cpu_stats?: { cpu_usage?: { total_usage?: number } } } | undefined;
+    return stats?.cpu_stats?.cpu_usage?.total_usage || undefined;
+  }
+
+  /**
+   * Changes the container's CPU limit while it runs (`docker update --cpus`): a fraction of one CPU
+   * makes the same work take longer, as on a slower instance. The engine takes 0.01 CPUs at least.
+   */
+  async limitCpus(cpus: number): Promise<void> {
+    await this.container.update({ NanoCpus: Math.round(Math.max(MIN_CPUS, cpus) * 1e9) });
   }
 
   /** One reading of the engine's memory statistics. */

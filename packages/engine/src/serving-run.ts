@@ -6,6 +6,11 @@ import { exchange, type HttpExchange, type HttpRequest } from './http-exchange.t
 import { OptMlTree } from './opt-ml-tree.ts';
 import type { RunningContainer } from './running-container.ts';
 import { startContainer } from './start-container.ts';
+import {
+  streamedExchange,
+  type StreamedExchange,
+  type StreamedRequest,
+} from './streamed-exchange.ts';
 import { forHttp, type HttpWait } from './wait-strategy.ts';
 import { sizedHostConfig, type InstanceResources } from './instance-resources.ts';
 
@@ -94,6 +99,11 @@ export class ServingRun implements AsyncDisposable {
       timeoutMs: this.scaled(limits.invocationsTimeoutMs),
       ...init,
     });
+  }
+
+  /** One POST whose body is made as it is sent and whose answer is counted, not kept. */
+  streamRequest(path: string, request: StreamedRequest): Promise<StreamedExchange> {
+    return streamedExchange(this.url(path), request);
   }
 
   /**

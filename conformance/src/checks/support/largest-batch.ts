@@ -12,20 +12,53 @@ const LINE_TYPES = [
   'application/x-jsonlines',
 ];
 
-/** Repeats the sample's records (lines) until the body is as large as it may be: under `limit` bytes. */
-export function growBody(sample: string, limit: number): string {
+/** A sample's records (lines) repeated, in order, to just under a size: what growBody sends. */
+export interface GrownPlan {
+  /** Every record of the sample once, each ending in a newline. */
+  cycle: string;
+  /** How many whole cycles, then the records of the last partial one. */
+  cycles: number;
+  tail: string;
+  bytes: number;
+  records: number;
+}
+
+/** Plans `sample`'s records repeated until the body is as large as it may be: under `limit` bytes. */
+export function planGrowth(sample: string, limit: number): GrownPlan {
   const records = sample.split('\n').filter((l) => l.trim() !== '');
   if (records.length === 0) throw new Error('the sample request has no records to repeat');
-  const parts: string[] = [];
-  let size = 0;
-  for (let i = 0; ; i++) {
-    const line = `${records[i % records.length]}\n`;
-    const bytes = Buffer.byteLength(line);
-    if (size + bytes >= limit) break;
-    parts.push(line);
-    size += bytes;
+  const cycle = records.map((r) => `${r}\n`).join('');
+  const cycleBytes = Buffer.byteLength(cycle);
+  const cycles = Math.floor((limit - 1) / cycleBytes);
+  let bytes = cycles * cycleBytes;
+  let tail = '';
+  let extra = 0;
+  for (const record of records) {
+    const line = `${record}\n`;
+    if (bytes + Buffer.byteLength(line) >= limit) break;
+    tail += line;
+    bytes += Buffer.byteLength(line);
+    extra++;
   }
-  return parts.join('');
+  return { cycle, cycles, tail, bytes, records: cycles * records.length + extra };
+}
+
+/** Repeats the sample's records (lines) until the body is as large as it may be: under `limit` bytes. */
+export function growBody(sample: string, limit: number): string {
+  const plan = planGrowth(sample, limit);
+  return plan.cycle.repeat(plan.cycles) + plan.tail;
+}
+
+const CHUNK_BYTES = 1024 * 1024;
+
+/** The planned body as ~1 MiB chunks, made as they are pulled: a 1 GB body is never held here. */
+export async function* grownChunks(plan: GrownPlan): AsyncIterable<Buffer> {
+  const perChunk = Math.max(1, Math.floor(CHUNK_BYTES / Buffer.byteLength(plan.cycle)));
+  const chunk = Buffer.from(plan.cycle.repeat(perChunk));
+  let left = plan.cycles;
+  for (; left >= perChunk; left -= perChunk) yield chunk;
+  if (left > 0) yield Buffer.from(plan.cycle.repeat(left));
+  if (plan.tail) yield Buffer.from(plan.tail);
 }
 
 export const lineSample = (requests: SampleRequest[]) =>

@@ -5,14 +5,11 @@ import type { HttpExchange } from '../../http-exchange.ts';
 import type { ServingSession } from '../../observations.ts';
 import { scaledMs } from '../../platform-run.ts';
 import { mostGrowingSample, sendBatch, type LargestBatch } from './largest-batch.ts';
-import { invoke, is2xx, once, readySession, sampleAnswers, servesOnly } from './serving.ts';
+import { deployedAs, invoke, is2xx, once, readySession, sampleAnswers } from './serving.ts';
 
 /** Why the serverless checks do not apply, if they do not. */
 export const serverlessOnly = (ctx: CheckContext): string | undefined =>
-  servesOnly(ctx) ??
-  (ctx.manifest.capabilities.serverless
-    ? undefined
-    : 'template.json declares no capabilities.serverless (the image is not deployed as a serverless endpoint)');
+  deployedAs(ctx, 'serverless', 'a serverless endpoint');
 
 /** The serverless memory size in MiB (only called where {@link serverlessOnly} allowed the check). */
 export const memorySizeMb = (ctx: CheckContext): number =>

@@ -143,4 +143,22 @@ export const servesOnly = ({ manifest }: CheckContext): string | undefined =>
     ? undefined
     : 'the image does not serve (capabilities.serve is false)';
 
+/**
+ * Why a deployment type's checks do not apply, if they do not: the image does not serve, or
+ * template.json declines that deployment (notDeployedAs, with its reason) or does not declare it.
+ */
+export function deployedAs(
+  ctx: CheckContext,
+  kind: 'serverless' | 'async',
+  what: string,
+): string | undefined {
+  const { capabilities, notDeployedAs } = ctx.manifest;
+  const serving = servesOnly(ctx);
+  if (serving || capabilities[kind]) return serving;
+  const reason = notDeployedAs[kind];
+  return reason
+    ? `not deployed as ${what} (template.json notDeployedAs.${kind}: ${reason})`
+    : `template.json declares no capabilities.${kind} (the image is not deployed as ${what})`;
+}
+
 export const is2xx = (status: number): boolean => status >= 200 && status < 300;
