@@ -12,7 +12,7 @@ import type {
 export type Level = 'must' | 'should';
 export type Profile = 'image' | 'training' | 'toolkit' | 'serving' | 'robustness';
 export type Status = 'pass' | 'fail' | 'skip';
-export type Phase = 'observe' | 'load' | 'fuzz' | 'disturb' | 'consume';
+export type Phase = 'background' | 'observe' | 'load' | 'fuzz' | 'disturb' | 'consume';
 
 /** What a check found. `message` reads "expected ..., got ..."; `hint` says what to change. */
 export interface Outcome {
@@ -58,6 +58,8 @@ export interface Check {
    * then `fuzz` checks (generated garbage, judged by what the server does with it, so it must come
    * before anything that may already have crashed it); then `disturb` checks (the manifest's bad
    * input, which may crash a server); `consume` checks (SIGTERM) last, one at a time.
+   * `background` checks use containers of their own and mostly wait (a throttled request that
+   * must run past 60 s): they start with the observe checks and run beside every phase.
    */
   phase?: Phase;
   /** Undefined when the check applies; otherwise why it does not (reported as skip). */

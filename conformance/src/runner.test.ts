@@ -57,6 +57,27 @@ describe('runPhases', () => {
     ]);
   });
 
+  it('starts background checks with the observe ones and lets them run beside every later phase', async () => {
+    const log: string[] = [];
+    const slow = probe('background.a', 'background', log, async () => {
+      log.push('start background.a');
+      await new Promise((r) => setTimeout(r, 60));
+      log.push('end background.a');
+      return pass('ok');
+    });
+    const checks = [probe('consume.a', 'consume', log), slow, probe('observe.a', undefined, log)];
+    const results = await runPhases(checks, await fakeContext({}));
+    expect(results.map((r) => r.id)).toEqual(['consume.a', 'background.a', 'observe.a']);
+    expect(log).toEqual([
+      'start background.a',
+      'start observe.a',
+      'end observe.a',
+      'start consume.a',
+      'end consume.a',
+      'end background.a',
+    ]);
+  });
+
   it('reports blocked probes, skips and unselected checks as skip, and a crashing check as a suite error', async () => {
     const log: string[] = [];
     const ctx = await fakeContext({}, (m) => {

@@ -178,7 +178,7 @@ function assertKnownIds(only: string[], checks: readonly Check[]): void {
 
 /**
  * Runs the checks phase by phase (see Check.phase): observe, fuzz and disturb concurrently within
- * the phase; load and consume one at a time. Results come back in the order of `checks`.
+ * the phase; load and consume one at a time; background checks beside all of them. Results come back in the order of `checks`.
  */
 export async function runPhases(
   checks: readonly Check[],
@@ -196,11 +196,13 @@ export async function runPhases(
   const runEach = async (phase: Phase) => {
     for (const check of inPhase(phase)) await run(check);
   };
+  const background = runAll('background');
   await runAll('observe');
   await runEach('load');
   await runAll('fuzz');
   await runAll('disturb');
   await runEach('consume');
+  await background;
   return checks.map((c) => results.get(c.id)).filter((r): r is CheckResult => r !== undefined);
 }
 

@@ -12,6 +12,7 @@ export const asyncLongRequest: Check = {
   clauses: 'I6, I15',
   level: 'must',
   profile: 'serving',
+  phase: 'background',
   hint: "Set every timeout that can end a request from SAGEMAKER_MODEL_SERVER_TIMEOUT: the proxy's read, send and body timeouts (nginx proxy_read_timeout, proxy_send_timeout, client_body_timeout, send_timeout), the app server's worker timeout (gunicorn --timeout), the runtime's request timeout (Node's server.requestTimeout), the model server's response timeout (TorchServe/MMS default_response_timeout).",
   notApplicable: asyncOnly,
   async run(ctx) {

@@ -17,6 +17,7 @@ export const asyncPayloadMemory: Check = {
   clauses: 'I7, I15',
   level: 'must',
   profile: 'serving',
+  phase: 'background',
   hint: 'Read the body as a stream and keep only a batch of records at a time: no Buffer.concat or read() of the whole body, no decoded copy of it, no list of every parsed row; write each batch of predictions to the answer as it is ready. In front of an app server, let the proxy spool bodies to disk rather than memory.',
   notApplicable: asyncOnly,
   async run(ctx) {

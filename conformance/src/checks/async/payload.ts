@@ -32,6 +32,7 @@ export const asyncPayload: Check = {
   clauses: 'I7, I15',
   level: 'must',
   profile: 'serving',
+  phase: 'background',
   hint: "Raise the server's body limit for the asynchronous deployment (e.g. SAGEMAKER_MAX_PAYLOAD_IN_MB in capabilities.async.environment) and read the body as a stream: split records as they arrive, predict in batches, write each batch's answer as it is ready, or lower capabilities.async.maxPayloadMb to the largest body you send.",
   notApplicable: asyncOnly,
   async run(ctx) {
