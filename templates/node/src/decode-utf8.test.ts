@@ -6,6 +6,10 @@ describe('decodeUtf8', () => {
     expect(decodeUtf8(Buffer.from('\uFEFFé,1\n'))).toBe('é,1\n');
   });
 
+  it('keeps a BOM when asked to, for a piece from the middle of a text', () => {
+    expect(decodeUtf8(Buffer.from('\uFEFFé,1\n'), { keepBom: true })).toBe('\uFEFFé,1\n');
+  });
+
   it.each([
     [[0xff], 1],
     [[0x61, 0x0a, 0x62, 0xc3], 2],

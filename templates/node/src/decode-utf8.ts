@@ -11,10 +11,11 @@ export class InvalidUtf8 extends Error {
 /**
  * Decodes UTF-8 strictly. The default decoder turns bad bytes into U+FFFD, which would pass
  * silently as text: a damaged label would become a new class, a damaged cell a confusing error.
+ * A leading BOM is dropped unless `keepBom` (for a piece from the middle of a text).
  */
-export function decodeUtf8(bytes: Uint8Array): string {
+export function decodeUtf8(bytes: Uint8Array, { keepBom = false } = {}): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: keepBom }).decode(bytes);
   } catch {
     throw new InvalidUtf8(lineOfInvalidUtf8(bytes));
   }

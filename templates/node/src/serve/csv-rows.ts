@@ -9,26 +9,41 @@ import { badRequest } from './http-error.ts';
  * shift every later prediction against its input.
  */
 export function csvRows(text: string, featureCount: number): number[][] {
+  const records = new CsvRecords(featureCount);
   const rows: number[][] = [];
-  let firstBlank = 0;
-  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (let line = 1; start < text.length; line++) {
+  for (let start = 0; start < text.length;) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    const raw = text.slice(start, end);
+    const row = records.read(text.slice(start, end));
+    if (row) rows.push(row);
     start = end + 1;
-    if (raw.trim() === '') {
-      firstBlank ||= line;
-      continue;
-    }
-    if (firstBlank) {
-      throw badRequest(
-        `Row ${firstBlank} is empty. Every line is a record (no header, no blank lines between rows): send ${featureCount} comma-separated features on each line.`,
-      );
-    }
-    rows.push(csvRow(raw, line, featureCount));
   }
   return rows;
+}
+
+/** csvRows one line at a time, for a body that arrives in pieces: the same rows, numbers and errors. */
+export class CsvRecords {
+  /** The number of the last line read (1-based). */
+  line = 0;
+  private firstBlank = 0;
+
+  constructor(private readonly featureCount: number) {}
+
+  /** The row of one line (without its LF), or undefined for a blank one; a 400 for a bad one. */
+  read(raw: string): number[] | undefined {
+    const line = ++this.line;
+    if (line === 1 && raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1);
+    if (raw.trim() === '') {
+      this.firstBlank ||= line;
+      return undefined;
+    }
+    if (this.firstBlank) {
+      throw badRequest(
+        `Row ${this.firstBlank} is empty. Every line is a record (no header, no blank lines between rows): send ${this.featureCount} comma-separated features on each line.`,
+      );
+    }
+    return csvRow(raw, line, this.featureCount);
+  }
 }
 
 function csvRow(raw: string, row: number, featureCount: number): number[] {

@@ -42,12 +42,21 @@ export function decodeRows(
 ): number[][] {
   const rows =
     contentType === 'text/csv' ? csvRows(text, featureCount) : jsonRows(text, featureCount);
-  if (rows.length === 0) {
-    throw badRequest(
-      `The request has no rows. Send rows of ${featureCount} features: one per line for text/csv, or {"instances": [[...]]} for application/json.`,
-    );
-  }
+  if (rows.length === 0) throw noRows(featureCount);
   return rows;
+}
+
+export function noRows(featureCount: number): HttpError {
+  return badRequest(
+    `The request has no rows. Send rows of ${featureCount} features: one per line for text/csv, or {"instances": [[...]]} for application/json.`,
+  );
+}
+
+/** The 400 for bytes that are not UTF-8 on a line of the body (1-based). */
+export function notUtf8(line: number): HttpError {
+  return badRequest(
+    `Line ${line} of the body is not valid UTF-8 (for text/csv, row ${line}). Encode the body as UTF-8, or declare its charset in Content-Type.`,
+  );
 }
 
 /** UTF-8, strictly: a bad byte is refused naming its line (for text/csv, the record). */
@@ -56,9 +65,7 @@ function decodeUtf8Body(body: Buffer): string {
     return decodeUtf8(body);
   } catch (error) {
     if (!(error instanceof InvalidUtf8)) throw error;
-    throw badRequest(
-      `Line ${error.line} of the body is not valid UTF-8 (for text/csv, row ${error.line}). Encode the body as UTF-8, or declare its charset in Content-Type.`,
-    );
+    throw notUtf8(error.line);
   }
 }
 

@@ -30,21 +30,46 @@ export function declaredTooLarge(req: IncomingMessage, limitBytes: number): Http
   return declared > limitBytes ? payloadTooLarge(limitBytes, `${declared} bytes`) : undefined;
 }
 
+/** A body read whole (`complete`), or its first bytes with the request paused (see readBodyStart). */
+export interface BodyStart {
+  bytes: Buffer;
+  complete: boolean;
+}
+
 /**
  * Collects a request body up to `limitBytes`. Past the limit the rest is read and discarded up to
  * DRAIN_BYTES more, then refused with a 413 (see DRAIN_BYTES); a body declared or found to be
- * further over is refused at once, without buffering any of it.
+ * further over is refused at once, without buffering any of it. `already`: bytes of this body
+ * that readBodyStart read.
  */
-export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+export async function readBody(
+  req: IncomingMessage,
+  limitBytes: number,
+  already?: Buffer,
+): Promise<Buffer> {
+  return (await readBodyStart(req, limitBytes, Infinity, already)).bytes;
+}
+
+/**
+ * readBody, except that once more than `streamAfterBytes` arrived (within the limit) it stops,
+ * pauses the request and resolves with what came so far (`complete: false`): the caller then
+ * streams the rest, or hands it back to readBody.
+ */
+export function readBodyStart(
+  req: IncomingMessage,
+  limitBytes: number,
+  streamAfterBytes: number,
+  already?: Buffer,
+): Promise<BodyStart> {
   const tooLarge = declaredTooLarge(req, limitBytes);
   if (tooLarge && Number(req.headers['content-length']) > limitBytes + DRAIN_BYTES)
     return Promise.reject(tooLarge);
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
+    const chunks: Buffer[] = already ? [already] : [];
+    let size = already?.length ?? 0;
+    const stop = () => listeners.forEach(([event, listener]) => req.off(event, listener));
     const refuse = (error: HttpError) => {
-      req.off('data', onData);
-      req.off('end', onEnd);
+      stop();
       chunks.length = 0;
       reject(error);
     };
@@ -52,24 +77,53 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
       size += chunk.length;
       if (size > limitBytes + DRAIN_BYTES)
         refuse(tooLarge ?? payloadTooLarge(limitBytes, `more than ${limitBytes} bytes`));
-      else if (size <= limitBytes && !tooLarge) chunks.push(chunk);
-      else chunks.length = 0;
+      else if (size <= limitBytes && !tooLarge) {
+        chunks.push(chunk);
+        if (size > streamAfterBytes) {
+          req.pause();
+          stop();
+          resolve({ bytes: Buffer.concat(chunks, size), complete: false });
+        }
+      } else chunks.length = 0;
     };
     const onEnd = () => {
       if (tooLarge || size > limitBytes)
         reject(tooLarge ?? payloadTooLarge(limitBytes, `${size} bytes`));
-      else resolve(Buffer.concat(chunks, size));
+      else resolve({ bytes: Buffer.concat(chunks, size), complete: true });
     };
-    // A client that goes away mid-body gets no answer (its socket is gone); the 400 only keeps
-    // this out of the log as an internal error with a stack trace.
+    // A client gone mid-body gets no answer; the 400 keeps it out of the log as an internal error.
     const onAbort = () => {
       if (!req.complete) reject(badRequest(TRUNCATED));
     };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onAbort);
-    req.on('close', onAbort);
+    const listeners = [
+      ['data', onData],
+      ['end', onEnd],
+      ['error', onAbort],
+      ['close', onAbort],
+    ] as const;
+    for (const [event, listener] of listeners) req.on(event, listener);
+    req.resume(); // a request readBodyStart paused does not flow again by itself
   });
+}
+
+/** A 400 for a body that ended before its last byte (a client that hung up mid-body). */
+export function truncatedBody(): HttpError {
+  return badRequest(TRUNCATED);
+}
+
+/**
+ * Reads and drops the rest of a body the answer (an early 4xx) no longer needs: a connection
+ * closed with unread bytes is reset, and the client may lose the answer (see DRAIN_BYTES). A body
+ * of declared length is read to its end; a chunked one for at most DRAIN_BYTES more.
+ */
+export function discardRest(req: IncomingMessage): void {
+  const budget = req.headers['content-length'] ? Infinity : DRAIN_BYTES;
+  let dropped = 0;
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > budget) req.destroy();
+  });
+  req.resume();
 }
 
 function formatMb(bytes: number): string {

@@ -44,8 +44,9 @@ export async function startServing(options: ServeOptions = {}): Promise<http.Ser
       resolve();
     });
   });
+  const timeout = settings.modelServerTimeoutMs;
   log(
-    `listening on 0.0.0.0:${settings.port} (max payload ${settings.maxPayloadBytes} bytes, MaxConcurrentTransforms ${settings.maxConcurrentTransforms})`,
+    `listening on 0.0.0.0:${settings.port} (max payload ${settings.maxPayloadBytes} bytes, MaxConcurrentTransforms ${settings.maxConcurrentTransforms}, ${timeout === undefined ? "Node's default timeouts" : `requests may take ${timeout / 1000} s`})`,
   );
   return server;
 }

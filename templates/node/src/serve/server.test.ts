@@ -345,6 +345,29 @@ describe('GET /execution-parameters', () => {
   });
 });
 
+describe('timeouts', () => {
+  it('keeps Node’s timeouts when SAGEMAKER_MODEL_SERVER_TIMEOUT is unset', () => {
+    const { app } = server();
+    const plain = http.createServer();
+    expect([app.requestTimeout, app.headersTimeout, app.timeout]).toEqual([
+      plain.requestTimeout,
+      plain.headersTimeout,
+      plain.timeout,
+    ]);
+  });
+
+  it('lets a request take SAGEMAKER_MODEL_SERVER_TIMEOUT, past Node’s 300 s', () => {
+    const { app } = server(undefined, { ...SETTINGS, modelServerTimeoutMs: 900_000 });
+    expect(app.requestTimeout).toBe(900_000);
+    expect(app.timeout).toBe(900_000);
+    expect(app.headersTimeout).toBe(60_000); // headers do not wait for the model
+    const short = server(undefined, { ...SETTINGS, modelServerTimeoutMs: 5_000 }).app;
+    expect([short.requestTimeout, short.headersTimeout, short.timeout]).toEqual([
+      5_000, 5_000, 5_000,
+    ]);
+  });
+});
+
 describe('closeGracefully', () => {
   it('lets an in-flight request finish, closes its connection, then resolves', async () => {
     const { app } = server();

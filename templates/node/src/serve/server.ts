@@ -1,16 +1,25 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import {
-  NonFinitePrediction,
-  predict,
-  type Prediction,
-  type SoftmaxModel,
-} from '../model/model.ts';
+import { TextDecoder } from 'node:util';
+import type { SoftmaxModel } from '../model/model.ts';
 import { negotiate, parseMediaType } from './content-negotiation.ts';
-import { decodeRows, decodeText, requestContentType, sniffContentType } from './decode-request.ts';
-import { encodePredictions, SUPPORTED_ACCEPT, type SupportedAccept } from './encode-response.ts';
-import { badRequest, HttpError } from './http-error.ts';
-import { declaredTooLarge, readBody } from './read-body.ts';
-import type { ServerSettings } from './settings.ts';
+import {
+  decodeRows,
+  decodeText,
+  requestContentType,
+  sniffContentType,
+  type SupportedContentType,
+} from './decode-request.ts';
+import {
+  encodePredictions,
+  responseType,
+  SUPPORTED_ACCEPT,
+  type SupportedAccept,
+} from './encode-response.ts';
+import { HttpError } from './http-error.ts';
+import { predictOrRefuse } from './predict-or-refuse.ts';
+import { type BodyStart, declaredTooLarge, readBody, readBodyStart } from './read-body.ts';
+import { REALTIME_MAX_PAYLOAD_BYTES, type ServerSettings } from './settings.ts';
+import { streamPredictions } from './stream-predictions.ts';
 
 /** What the server loaded at start: a model, or the reason it has none (then /ping answers 503). */
 export type ModelState = { ready: true; model: SoftmaxModel } | { ready: false; reason: string };
@@ -21,6 +30,8 @@ export interface HandlerOptions {
   log?: (line: string) => void;
   /** True once shutdown began: answers then close their connection. */
   isClosing?: () => boolean;
+  /** Bodies larger than this are streamed when they can be (default: the real-time 6 MB); tests lower it. */
+  streamAfterBytes?: number;
 }
 
 const ROUTES: Record<string, string[]> = {
@@ -121,7 +132,31 @@ async function invocations(
 ): Promise<void> {
   const { model, settings } = options;
   if (!model.ready) throw new HttpError(503, 'model_not_loaded', model.reason);
-  // Headers are judged before the body is read, so a wrong request costs no upload.
+  const { charset, declared, accept } = judgeHeaders(req, settings.maxPayloadBytes);
+  if (req.headers.expect?.toLowerCase() === '100-continue') res.writeContinue();
+  const limit = settings.maxPayloadBytes;
+  const start = await bodyStart(req, declared, limit, options.streamAfterBytes);
+  let body = start.bytes;
+  if (!start.complete) {
+    if (streamable(declared, charset, body)) {
+      const closing = options.isClosing?.() ?? false;
+      const log = options.log ?? ((line) => console.log(line));
+      const context = { model: model.model, accept, limitBytes: limit, closing, log };
+      return streamPredictions(req, res, body, context);
+    }
+    body = await readBody(req, limit, body); // JSON or another charset: read whole, as always
+  }
+  const text = decodeText(body, charset);
+  const rows = decodeRows(text, declared ?? sniffContentType(text), model.model.featureCount);
+  const answer = encodePredictions(predictOrRefuse(model.model, rows), accept);
+  send(res, 200, responseType(accept), answer, {}, options);
+}
+
+/**
+ * What the headers say about a request, judged before its body is read so that a wrong request
+ * costs no upload: 415, 406, or a 413 for an `Expect: 100-continue` declaring too large a body.
+ */
+function judgeHeaders(req: IncomingMessage, limitBytes: number) {
   const header = req.headers['content-type'];
   const media = header ? parseMediaType(header) : undefined;
   const declared = requestContentType(header, media);
@@ -135,36 +170,41 @@ async function invocations(
   }
   if (req.headers.expect?.toLowerCase() === '100-continue') {
     // Refuse an oversized upload before the client sends it, not after.
-    const tooLarge = declaredTooLarge(req, settings.maxPayloadBytes);
+    const tooLarge = declaredTooLarge(req, limitBytes);
     if (tooLarge) throw tooLarge;
-    res.writeContinue();
   }
-  const text = decodeText(
-    await readBody(req, settings.maxPayloadBytes),
-    media?.params.charset || 'utf-8',
-  );
-  const rows = decodeRows(text, declared ?? sniffContentType(text), model.model.featureCount);
-  const body = encodePredictions(predictOrRefuse(model.model, rows), accept);
-  send(
-    res,
-    200,
-    accept === 'text/csv' ? 'text/csv; charset=utf-8' : 'application/json',
-    body,
-    {},
-    options,
-  );
+  return { charset: media?.params.charset || 'utf-8', declared, accept };
 }
 
-/** Predictions, or a 400 for a row that has no finite one (R2: never a 200 with null or NaN). */
-function predictOrRefuse(model: SoftmaxModel, rows: number[][]): Prediction[] {
-  try {
-    return predict(model, rows);
-  } catch (error) {
-    if (!(error instanceof NonFinitePrediction)) throw error;
-    throw badRequest(
-      `Row ${error.row}: the model cannot turn these features into a finite prediction (a class score overflows). Send features in the range the model was trained on.`,
-    );
-  }
+/**
+ * The whole body, or its start when it is over `streamAfterBytes`. A declared text/csv length over
+ * it holds nothing back; otherwise the first bytes say whether the body is small and, without a
+ * Content-Type, what it is.
+ */
+async function bodyStart(
+  req: IncomingMessage,
+  declared: SupportedContentType | undefined,
+  limitBytes: number,
+  streamAfterBytes = REALTIME_MAX_PAYLOAD_BYTES,
+): Promise<BodyStart> {
+  const length = Number(req.headers['content-length']);
+  if (declared === 'text/csv' && length > streamAfterBytes && length <= limitBytes)
+    return { bytes: Buffer.alloc(0), complete: false };
+  return readBodyStart(req, limitBytes, streamAfterBytes);
+}
+
+/**
+ * Whether a body too large to hold can be streamed: text/csv (declared, or sniffed from its first
+ * bytes) in UTF-8, whose records are lines. JSON is one document and is read whole.
+ */
+function streamable(
+  declared: SupportedContentType | undefined,
+  charset: string,
+  head: Buffer,
+): boolean {
+  if (!/^utf-?8$/i.test(charset)) return false;
+  const type = declared ?? sniffContentType(new TextDecoder().decode(head.subarray(0, 64 * 1024)));
+  return type === 'text/csv';
 }
 
 function sendJson(
@@ -186,7 +226,8 @@ function send(
   options: HandlerOptions,
 ): void {
   if (res.headersSent) {
-    res.end();
+    // Ending would make a cut-short answer look complete: the client must see a failed request.
+    res.destroy();
     return;
   }
   const head: Record<string, string | number> = {
@@ -199,6 +240,18 @@ function send(
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
+/**
+ * SAGEMAKER_MODEL_SERVER_TIMEOUT bounds a whole request. Node's own 300 s requestTimeout would
+ * otherwise cut an asynchronous endpoint's upload, which streams only as fast as the model
+ * predicts; headers still get at most Node's 60 s, as no model slows them.
+ */
+function applyTimeouts(server: http.Server, timeoutMs: number | undefined): void {
+  if (timeoutMs === undefined) return;
+  server.requestTimeout = timeoutMs;
+  server.headersTimeout = Math.min(server.headersTimeout, timeoutMs);
+  server.setTimeout(timeoutMs); // a socket idle that long is cut (Node's default: never)
+}
+
 const closers = new WeakMap<http.Server, () => void>();
 
 /** An HTTP server around the handler (no framework), also answering `Expect: 100-continue`. */
@@ -207,6 +260,7 @@ export function createServer(options: Omit<HandlerOptions, 'isClosing'>): http.S
   const handler = createRequestHandler({ ...options, isClosing: () => closing });
   const server = http.createServer(handler);
   server.on('checkContinue', handler);
+  applyTimeouts(server, options.settings.modelServerTimeoutMs);
   closers.set(server, () => (closing = true));
   return server;
 }
