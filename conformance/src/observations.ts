@@ -1,5 +1,6 @@
 import type { ChannelSample } from '@sagemaker-templates/contract';
 import type {
+  MemoryKind,
   StreamedExchange,
   StreamedRequest,
   TrainingResult,
@@ -10,7 +11,7 @@ import type { HttpExchange, HttpRequest } from './http-exchange.ts';
 // to, the image's configuration. Nothing here touches Docker (only the engine's plain result types),
 // so a recording can stand in for it.
 
-export type { HttpExchange, HttpRequest, StreamedExchange, StreamedRequest };
+export type { HttpExchange, HttpRequest, MemoryKind, StreamedExchange, StreamedRequest };
 
 /** What one `docker run IMAGE train` did (the engine's TrainingRun result, or why it did not start). */
 export interface TrainingObservation extends Omit<TrainingResult, 'modelDir'> {
@@ -88,10 +89,13 @@ export interface ProbedContainer {
   logs(): Promise<string>;
   /** Host PIDs and command lines, as `docker top` lists them. */
   processes(): Promise<{ pid: number; command: string }[]>;
-  /** Memory in use now, in bytes, as `docker stats` counts it; undefined when unreadable. */
-  memoryUsage(): Promise<number | undefined>;
+  /**
+   * Memory in use now, in bytes: as `docker stats` counts it, or `unreclaimable` (file cache left
+   * out: what the server holds itself); undefined when unreadable.
+   */
+  memoryUsage(kind?: MemoryKind): Promise<number | undefined>;
   /** Samples memory until `stop()`, which answers the peak in bytes (undefined: unreadable). */
-  watchMemory(intervalMs?: number): { stop(): Promise<number | undefined> };
+  watchMemory(intervalMs?: number, kind?: MemoryKind): { stop(): Promise<number | undefined> };
   /** CPU time used so far by all its processes, in nanoseconds; undefined when unreadable. */
   cpuTimeNs(): Promise<number | undefined>;
   /** Limits it to this many CPUs from now on (at least the engine's 0.01), as a slower instance. */

@@ -6,6 +6,9 @@ import { hasEngineStatus } from './engine-status.ts';
 import type { WaitStrategy } from './wait-strategy.ts';
 import { demuxLogs, lastLines, LogDemuxer, quoteLines } from './log-demux.ts';
 
+/** How memory is counted: see RunningContainer.memoryUsage. */
+export type MemoryKind = 'in-use' | 'unreclaimable';
+
 /** How a wait for a container's exit ended. */
 export interface ExitResult {
   /** The exit code, or null when the wait timed out first. */
@@ -67,25 +70,30 @@ export class RunningContainer implements AsyncDisposable {
   }
 
   /**
-   * The container's memory use now, in bytes, as `docker stats` counts it (the cgroup's use less
-   * inactive file cache, which the kernel reclaims first); undefined once it has stopped.
+   * The container's memory use now, in bytes: `in-use` as `docker stats` counts it (the cgroup's use
+   * less inactive file cache, which the kernel reclaims first), or `unreclaimable` (less all file
+   * cache: what a server holds itself, not file pages it wrote or read, which the kernel drops under
+   * a limit; tmpfs stays counted). Undefined once it has stopped.
    */
-  async memoryUsage(): Promise<number | undefined> {
-    return (await this.#memoryStats())?.usage;
+  async memoryUsage(kind: MemoryKind = 'in-use'): Promise<number | undefined> {
+    return (await this.#memoryStats())?.[kind];
   }
 
   /**
-   * Samples the container's memory use every `intervalMs` until `stop()`, which answers the peak
-   * in bytes: the cgroup's own high-water mark where the engine reports it (cgroup v1), else the
-   * highest use sampled. Undefined when no sample could be read.
+   * Samples the container's memory use (see memoryUsage) every `intervalMs` until `stop()`, which
+   * answers the peak in bytes: for `in-use`, the cgroup's own high-water mark where the engine
+   * reports it (cgroup v1), else the highest use sampled. Undefined when no sample could be read.
    */
-  watchMemory(intervalMs = 500): { stop(): Promise<number | undefined> } {
+  watchMemory(
+    intervalMs = 500,
+    kind: MemoryKind = 'in-use',
+  ): { stop(): Promise<number | undefined> } {
     let peak: number | undefined;
     let stopped = false;
     const loop = (async () => {
       while (!stopped) {
         const stats = await this.#memoryStats();
-        const seen = stats?.maxUsage ?? stats?.usage;
+        const seen = kind === 'in-use' ? (stats?.maxUsage ?? stats?.[kind]) : stats?.[kind];
         if (seen) peak = Math.max(peak ?? 0, seen);
         await new Promise((resolve) => setTimeout(resolve, intervalMs));
       }
@@ -115,23 +123,22 @@ export class RunningContainer implements AsyncDisposable {
     await this.container.update({ NanoCpus: Math.round(Math.max(MIN_CPUS, cpus) * 1e9) });
   }
 
-  /** One reading of the engine's memory statistics. */
-  async #memoryStats(): Promise<{ usage: number; maxUsage?: number } | undefined> {
+  /** One reading of the engine's memory statistics (cgroup v2 names, else v1's total_*). */
+  async #memoryStats(): Promise<(Record<MemoryKind, number> & { maxUsage?: number }) | undefined> {
     const request = this.container.stats({ stream: false }) as Promise<unknown>;
     const stats = (await request.catch(() => undefined)) as
-      | {
-          memory_stats?: {
-            usage?: number;
-            max_usage?: number;
-            stats?: { total_inactive_file?: number; inactive_file?: number };
-          };
-        }
+      | { memory_stats?: { usage?: number; max_usage?: number; stats?: Record<string, number> } }
       | undefined;
     const memory = stats?.memory_stats;
     if (!memory?.usage) return undefined;
-    const inactive = memory.stats?.total_inactive_file ?? memory.stats?.inactive_file ?? 0;
-    const usage = Math.max(0, memory.usage - inactive);
-    return memory.max_usage ? { usage, maxUsage: memory.max_usage } : { usage };
+    const counted = memory.stats ?? {};
+    const inactive = counted.inactive_file ?? counted.total_inactive_file ?? 0;
+    const active = counted.active_file ?? counted.total_active_file ?? 0;
+    const readings = {
+      'in-use': Math.max(0, memory.usage - inactive),
+      unreclaimable: Math.max(0, memory.usage - inactive - active),
+    };
+    return memory.max_usage ? { ...readings, maxUsage: memory.max_usage } : readings;
   }
 
   /** Stdout and stderr interleaved as text (or only one of them). */

@@ -11,7 +11,7 @@ import sys
 import time
 import traceback
 
-from algorithm import codecs, sagemaker, settings
+from algorithm import codecs, sagemaker, settings, streaming
 from algorithm.codecs import HttpError
 from algorithm.records import RecordError
 
@@ -73,8 +73,11 @@ def error_body(code: str, message: str) -> dict:
     return {"error": code, "message": message}
 
 
-def read_body(environ) -> bytes:
+def read_body(environ, streamable: bool = False):
+    """The body as bytes; or, when `streamable` (one record per line) and larger than a real-time
+    request, an iterator of its batches of whole lines (streaming.py), read as they are used."""
     length = environ.get("CONTENT_LENGTH") or ""
+    stream = environ["wsgi.input"]
     if length.strip():
         try:
             size = int(length)
@@ -82,8 +85,21 @@ def read_body(environ) -> bytes:
             raise codecs.bad_request(f"Content-Length {length!r} is not a number") from None
         if size > LIMIT:
             raise too_large(size)
-        return environ["wsgi.input"].read(size) if size > 0 else b""
-    body = environ["wsgi.input"].read(LIMIT + 1)  # chunked: read at most one byte past the limit
+        if streamable and size > streaming.REALTIME_LIMIT:
+            return streaming.spooled_line_batches(streaming.BodyReader(stream, size).read)
+        return stream.read(size) if size > 0 else b""
+    # Chunked: read at most one byte past the limit, and no more than a real-time body before
+    # choosing between the whole body and a stream.
+    first = stream.read(min(LIMIT, streaming.REALTIME_LIMIT) + 1)
+    if len(first) > LIMIT:
+        raise too_large(None)
+    if len(first) <= streaming.REALTIME_LIMIT:
+        return first
+    if streamable:
+        return streaming.spooled_line_batches(
+            streaming.BodyReader(stream, None, LIMIT, lambda: too_large(None), first).read
+        )
+    body = first + stream.read(LIMIT + 1 - len(first))
     if len(body) > LIMIT:
         raise too_large(None)
     return body
@@ -105,7 +121,19 @@ def invocations(environ, start_response):
         raise HttpError(503, "model_not_loaded", STATE["error"])
     media = codecs.request_type(environ.get("CONTENT_TYPE"))
     accept = codecs.response_type(environ.get("HTTP_ACCEPT"), DEFAULT_ACCEPT)
-    request = codecs.decode(read_body(environ), media)
+    body = read_body(environ, streamable=media in codecs.LINE_TYPES)
+    if not isinstance(body, bytes):
+        answer = streaming.answer(body, media, accept, lambda request: predict(model, request), log)
+        start_response("200 OK", [("Content-Type", accept)])  # no Content-Length: gunicorn sends it chunked
+        return answer
+    request = codecs.decode(body, media)
+    del body
+    outputs = predict(model, request)
+    return respond(start_response, 200, codecs.encode(outputs, request, accept), accept)
+
+
+def predict(model, request: codecs.Request) -> dict:
+    """The model's outputs for a decoded request; 400 naming the record when it does not fit."""
     try:
         signature = model.signature(request.signature_name)
         names = sorted(model.inputs(signature))
@@ -113,10 +141,9 @@ def invocations(environ, start_response):
             tensors = codecs.columnar_to_tensors(request.inputs, names)
         else:
             tensors = codecs.instances_to_tensors(request.instances, names)
-        outputs = model.run(tensors, signature)  # also refuses NaN/inf predictions, naming the record
+        return model.run(tensors, signature)  # also refuses NaN/inf predictions, naming the record
     except RecordError as error:
         raise codecs.bad_request(request.describe(error)) from None
-    return respond(start_response, 200, codecs.encode(outputs, request, accept), accept)
 
 
 def app(environ, start_response):

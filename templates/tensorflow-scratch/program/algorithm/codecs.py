@@ -23,6 +23,7 @@ JSON_LINES = (
     "application/jsonlines", "application/jsonl", "application/x-jsonlines", "application/json-lines", "application/jsons",
 )
 REQUEST_TYPES = (JSON, CSV, *JSON_LINES)
+LINE_TYPES = (CSV, *JSON_LINES)  # one record per line: a large body of these is streamed (streaming.py)
 RESPONSE_TYPES = (JSON, CSV, *JSON_LINES)
 CHARSETS = ("utf-8", "utf8", "us-ascii", "ascii")
 
@@ -140,7 +141,24 @@ def decode(body: bytes, media: str) -> Request:
     return decode_json(text)
 
 
-def _utf8(body: bytes, media: str) -> str:
+def decode_lines(body: bytes, media: str, first_line: int, reference: tuple = None):
+    """One batch of whole lines of a streamed CSV or JSON Lines body: as decode(), with lines
+    numbered from `first_line` so errors name the line of the whole body, and CSV records held to
+    the width of the body's first record (`reference`: its line and width). None when the batch
+    holds only blank lines."""
+    text = _utf8(body, media, first_line)
+    if media == CSV:
+        return decode_csv(text, first_line, reference, allow_empty=True)
+    return decode_json_lines(text, first_line, allow_empty=True)
+
+
+def no_records(media: str) -> HttpError:
+    if media == CSV:
+        return bad_request("the CSV body has no records; send one instance per line, features only")
+    return bad_request("the JSON Lines body has no records; send one instance per line")
+
+
+def _utf8(body: bytes, media: str, first_line: int = 1) -> str:
     """The body as text; bytes that are not UTF-8 are refused, naming the line of a CSV or JSON
     Lines record (each line is a record there)."""
     try:
@@ -150,7 +168,7 @@ def _utf8(body: bytes, media: str) -> str:
         if media == JSON:
             where = f"the body is not UTF-8: {byte} at offset {error.start}"
         else:
-            line = body.count(b"\n", 0, error.start) + 1
+            line = body.count(b"\n", 0, error.start) + first_line
             where = f"{'CSV ' if media == CSV else ''}line {line}: {byte} is not UTF-8"
         raise bad_request(f"{where}; send UTF-8 text") from None
 
@@ -200,11 +218,11 @@ def decode_json(text: str) -> Request:
     return Request(inputs=value["inputs"], signature_name=signature)
 
 
-def decode_json_lines(text: str) -> Request:
+def decode_json_lines(text: str, first_line: int = 1, allow_empty: bool = False) -> Request:
     """One record per non-blank line, in order: batch transform joins answers to lines by position."""
     instances, lines = [], []
     scan = _DECODER.scan_once  # the C scanner: one call per line, no per-call setup
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(text.split("\n"), start=first_line):
         line = line.strip(" \t\r")
         if not line:
             continue
@@ -224,7 +242,9 @@ def decode_json_lines(text: str) -> Request:
         instances.append(value)
         lines.append(number)
     if not instances:
-        raise bad_request("the JSON Lines body has no records; send one instance per line")
+        if allow_empty:
+            return None
+        raise no_records(JSON_LINES[0])
     return Request(instances=instances, lines=lines, kind="jsonlines")
 
 
@@ -234,9 +254,10 @@ def decode_json_lines(text: str) -> Request:
 _CSV_OTHER = re.compile(r"[^0-9eE.+\-,\n \t]")
 
 
-def decode_csv(text: str) -> Request:
+def decode_csv(text: str, first_line: int = 1, reference: tuple = None, allow_empty: bool = False) -> Request:
     """Every non-blank line is a record: no header is guessed, since a damaged first line taken for
-    a header would silently lose a record (R3). Returns float32 [records, columns].
+    a header would silently lose a record (R3). Returns float32 [records, columns]. Every record
+    must have as many values as the first one, or, given `reference` (line, width), as that one.
 
     The common case runs in C (str.split, map, numpy): a 6 MB body holds up to 800,000 lines."""
     if "\r" in text:
@@ -245,13 +266,15 @@ def decode_csv(text: str) -> Request:
     if rows[-1] == "":
         rows.pop()  # the final newline ends the last line, it does not start a record
     if "" in rows or any(map(str.isspace, rows)):  # blank lines: skipped, but lines keep their numbers
-        numbers = [n for n, row in enumerate(rows, start=1) if row and not row.isspace()]
-        rows = [rows[n - 1] for n in numbers]
+        numbers = [n for n, row in enumerate(rows, start=first_line) if row and not row.isspace()]
+        rows = [rows[n - first_line] for n in numbers]
     else:
-        numbers = range(1, len(rows) + 1)
+        numbers = range(first_line, first_line + len(rows))
     if not rows:
-        raise bad_request("the CSV body has no records; send one instance per line, features only")
-    width = rows[0].count(",") + 1
+        if allow_empty:
+            return None
+        raise no_records(CSV)
+    reference_line, width = reference or (numbers[0], rows[0].count(",") + 1)
     if _CSV_OTHER.search(text) is None and set(map(str.count, rows, repeat(","))) == {width - 1}:
         cells = ",".join(rows).split(",")
         try:
@@ -260,17 +283,17 @@ def decode_csv(text: str) -> Request:
             values = None
         if values is not None and (np.abs(values) <= FLOAT32_MAX).all():
             return Request(instances=values.astype(np.float32).reshape(len(rows), width), lines=numbers, kind="csv")
-    _raise_csv_problem(rows, numbers, width)
+    _raise_csv_problem(rows, numbers, width, reference_line)
     raise bad_request("the CSV body cannot be read as numbers")
 
 
-def _raise_csv_problem(rows: list, numbers: list, width: int) -> None:
+def _raise_csv_problem(rows: list, numbers: list, width: int, reference_line: int) -> None:
     """The first record that is wrong, and why, naming its line and column."""
     for line, row in zip(numbers, rows):
         cells = row.split(",")
         if len(cells) != width:
             raise bad_request(
-                f"CSV line {line} has {len(cells)} values, line {numbers[0]} has {width}; "
+                f"CSV line {line} has {len(cells)} values, line {reference_line} has {width}; "
                 "send the same features on every line"
             )
         for column, cell in enumerate(cells, start=1):
@@ -330,6 +353,23 @@ def encode(outputs: dict, request: Request, media: str) -> bytes:
             return encoding.encode_rows(_records_first(outputs, media), CSV, False)
         return encoding.encode_columnar(outputs, json_lines)
     return encoding.encode_rows(_records_first(outputs, media), media, json_lines)
+
+
+def encode_part(outputs: dict, request: Request, media: str) -> bytes:
+    """One batch's share of a streamed answer (row format, one record out per record in): its
+    lines for CSV and JSON Lines, its comma-separated predictions for JSON. With stream_frame()
+    around the parts, the bytes are those encode() gives for all the records at once."""
+    outputs = _records_first(outputs, media)
+    if media == JSON:
+        return encoding.json_predictions(outputs).encode()
+    return encoding.encode_rows(outputs, media, media in JSON_LINES)
+
+
+def stream_frame(media: str) -> tuple:
+    """(prefix, separator, suffix) around and between the encode_part() answers of a stream."""
+    if media == JSON:
+        return tuple(part.encode() for part in encoding.JSON_PREDICTIONS)
+    return b"", b"", b""
 
 
 def _records_first(outputs: dict, media: str) -> dict:

@@ -128,6 +128,16 @@ def records(columns: dict) -> list:
     return ["{" + ", ".join(parts) + "}" for parts in zip(*keyed)]
 
 
+# How a row-format JSON answer wraps its predictions: streamed answers write the same frame.
+JSON_PREDICTIONS = ('{"predictions": [', ", ", "]}")
+
+
+def json_predictions(outputs: dict) -> str:
+    """The predictions of a row-format JSON answer, comma-separated, without the frame."""
+    names = sorted(outputs)
+    return JSON_PREDICTIONS[1].join(records({name: json_texts(outputs[name]) for name in names}))
+
+
 def encode_rows(outputs: dict, media: str, json_lines: bool) -> bytes:
     """Row-format answers; `outputs` all have the records on their first axis."""
     names = sorted(outputs)
@@ -135,10 +145,11 @@ def encode_rows(outputs: dict, media: str, json_lines: bool) -> bytes:
         columns = [csv_texts(outputs[name]) for name in names]
         lines = columns[0] if len(columns) == 1 else [",".join(parts) for parts in zip(*columns)]
         return ("\n".join(lines) + "\n").encode()
+    if not json_lines:
+        prefix, _, suffix = JSON_PREDICTIONS
+        return (prefix + json_predictions(outputs) + suffix).encode()
     texts = records({name: json_texts(outputs[name]) for name in names})
-    if json_lines:
-        return ("\n".join(texts) + "\n").encode()
-    return ('{"predictions": [' + ", ".join(texts) + "]}").encode()
+    return ("\n".join(texts) + "\n").encode()
 
 
 def encode_columnar(outputs: dict, json_lines: bool) -> bytes:

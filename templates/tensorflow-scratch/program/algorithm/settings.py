@@ -6,8 +6,9 @@ from .sagemaker import cpu_count
 
 DEFAULT_PORT = 8080
 DEFAULT_TIMEOUT_SECONDS = 60
-DEFAULT_MAX_PAYLOAD_MB = 6  # real-time endpoints (I7); batch transform may set up to 100
-MAX_PAYLOAD_MB = 100
+DEFAULT_MAX_PAYLOAD_MB = 6  # real-time endpoints (I7)
+MAX_PAYLOAD_MB = 1024  # asynchronous endpoints take bodies up to 1 GB
+BATCH_PAYLOAD_MB = 100  # batch transform: MaxConcurrentTransforms x MaxPayloadInMB must stay <= 100
 
 
 class SettingError(ValueError):
@@ -55,12 +56,13 @@ def threads_per_worker() -> int:
 
 def execution_parameters() -> dict:
     """GET /execution-parameters (batch transform asks before the first request; B3, B4).
-    MaxConcurrentTransforms x MaxPayloadInMB must stay <= 100."""
-    payload = max_payload_mb()
-    default = max(1, min(workers(), MAX_PAYLOAD_MB // payload))
+    MaxConcurrentTransforms x MaxPayloadInMB must stay <= 100, so a limit raised for asynchronous
+    endpoints (up to 1024 MB) is offered to batch transform as 100 MB."""
+    payload = min(max_payload_mb(), BATCH_PAYLOAD_MB)
+    default = max(1, min(workers(), BATCH_PAYLOAD_MB // payload))
     concurrent = _integer("SAGEMAKER_MAX_CONCURRENT_TRANSFORMS", default, 1, 1000)
     return {
-        "MaxConcurrentTransforms": max(1, min(concurrent, MAX_PAYLOAD_MB // payload)),
+        "MaxConcurrentTransforms": max(1, min(concurrent, BATCH_PAYLOAD_MB // payload)),
         "BatchStrategy": "MultiRecord",  # the API's spelling; SDK local mode rejects MULTI_RECORD
         "MaxPayloadInMB": payload,
     }
