@@ -1,9 +1,12 @@
 """Shared helpers: a throw-away /opt/ml tree (SM_BASE_DIR) and a WSGI client without a server."""
 
+import importlib
 import io
 import json
 import os
 import shutil
+import signal
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,3 +63,25 @@ def call(app, method, path, body=b"", headers=None):
 
     data = b"".join(app(environ, start_response))
     return captured["status"], captured["headers"], data
+
+
+def restore_signals():
+    """server.py installs SIGTERM/SIGINT handlers when imported; the tests put the defaults back."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def trained_server(hyperparameters):
+    """Trains a model into a fresh /opt/ml tree and imports server.py over it (again, if another
+    test imported it first): (the entered tree, its root, the server module). Exit the tree after."""
+    tree = opt_ml(hyperparameters)
+    root = tree.__enter__()
+    from algorithm import training
+
+    assert training.main() == 0
+    restore_signals()
+    if "server" in sys.modules:
+        return tree, root, importlib.reload(sys.modules["server"])
+    import server
+
+    return tree, root, server

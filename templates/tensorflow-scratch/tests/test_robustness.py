@@ -6,16 +6,13 @@ drop a record. Training: damaged hyperparameters and data must exit 1 with the c
 hyperparameter) on the failure file's first line. Needs TensorFlow: run inside the image.
 """
 
-import importlib
 import json
 import random
 import re
-import signal
-import sys
 import time
 import unittest
 
-from helpers import FIXTURES, call, opt_ml
+from helpers import FIXTURES, call, opt_ml, restore_signals, trained_server
 
 try:
     import tensorflow  # noqa: F401
@@ -30,10 +27,6 @@ ACCEPTS = ("application/json", "text/csv", "application/jsonlines")
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 LEAKS = re.compile(r"traceback|/opt/|/usr/|/tmp/|\.py\b", re.IGNORECASE)
 
-
-def restore_signals():
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def strict_json(text):
@@ -95,18 +88,7 @@ def garbage(rng: random.Random, media: str, body: str):
 class ServingGarbageTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tree = opt_ml({"epochs": "5", "learning_rate": '"0.05"'})
-        cls.root = cls.tree.__enter__()
-        from algorithm import training
-
-        assert training.main() == 0
-        restore_signals()
-        if "server" in sys.modules:
-            cls.server = importlib.reload(sys.modules["server"])
-        else:
-            import server
-
-            cls.server = server
+        cls.tree, cls.root, cls.server = trained_server({"epochs": "5", "learning_rate": '"0.05"'})
 
     @classmethod
     def tearDownClass(cls):

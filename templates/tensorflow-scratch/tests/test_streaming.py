@@ -5,16 +5,13 @@ image, README, Develop). The thresholds are module attributes, lowered here so t
 few hundred kilobytes streams in dozens of batches; one test keeps the real ones (a 7 MB body).
 """
 
-import importlib
 import io
 import json
-import signal
-import sys
 import unittest
 from contextlib import contextmanager
 from unittest import mock
 
-from helpers import FIXTURES, call, opt_ml
+from helpers import FIXTURES, call, trained_server
 
 from algorithm import streaming
 from algorithm.codecs import HttpError
@@ -96,10 +93,6 @@ class LineBatchesTest(unittest.TestCase):
             chunked.read(5)  # 9 bytes > 7
 
 
-def restore_signals():
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-
 
 def call_chunks(app, body: bytes, headers: dict, chunked: bool = False):
     """Calls the app; returns (status, headers, [chunks], exception raised while iterating or None)."""
@@ -129,18 +122,7 @@ def call_chunks(app, body: bytes, headers: dict, chunked: bool = False):
 class StreamedAnswerTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tree = opt_ml({"epochs": "5", "learning_rate": '"0.05"'})
-        cls.tree.__enter__()
-        from algorithm import training
-
-        assert training.main() == 0
-        restore_signals()
-        if "server" in sys.modules:
-            cls.server = importlib.reload(sys.modules["server"])
-        else:
-            import server
-
-            cls.server = server
+        cls.tree, _, cls.server = trained_server({"epochs": "5", "learning_rate": '"0.05"'})
 
     @classmethod
     def tearDownClass(cls):
