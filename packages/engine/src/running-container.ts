@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { ContainerExitedError } from './container-exited-error.ts';
@@ -117,10 +118,12 @@ export class RunningContainer implements AsyncDisposable {
 
   /**
    * Changes the container's CPU limit while it runs (`docker update --cpus`): a fraction of one CPU
-   * makes the same work take longer, as on a slower instance. The engine takes 0.01 CPUs at least.
+   * makes the same work take longer, as on a slower instance. The engine takes from 0.01 CPUs to
+   * the host's count.
    */
   async limitCpus(cpus: number): Promise<void> {
-    await this.container.update({ NanoCpus: Math.round(Math.max(MIN_CPUS, cpus) * 1e9) });
+    const allowed = Math.min(availableParallelism(), Math.max(MIN_CPUS, cpus));
+    await this.container.update({ NanoCpus: Math.round(allowed * 1e9) });
   }
 
   /** One reading of the engine's memory statistics (cgroup v2 names, else v1's total_*). */

@@ -121,7 +121,11 @@ describe('asynchronous endpoint checks over a recorded server', () => {
 
   it('async.long-request: throttles the CPU so the body takes 1.3 × the budget, and passes an answer past it', async () => {
     const limits: number[] = [];
-    const route = grown((r) => ({ ...csv('0.5\n'.repeat(recordsOf(r.body))), durationMs: 5_100 }));
+    let sent = 0;
+    const route = grown((r) => ({
+      ...csv('0.5\n'.repeat(recordsOf(r.body))),
+      durationMs: sent++ === 0 ? 900 : 5_100, // unthrottled, then throttled
+    }));
     const ctx = await asyncCtx(
       ready([route, ...samples], { container: container({ cpuLimits: limits }) }),
     );
@@ -157,6 +161,18 @@ describe('asynchronous endpoint checks over a recorded server', () => {
     });
     expect(limits).toHaveLength(2);
     expect(limits[1]).toBeLessThan(limits[0]!);
+    // A first run that already lasted past the budget (a slow or emulated server) is the proof.
+    const slowLimits: number[] = [];
+    const slow = await asyncCtx(
+      ready([perRecord(4_500), ...samples], { container: container({ cpuLimits: slowLimits }) }),
+    );
+    expect(await outcome(asyncLongRequest, slow)).toMatchObject({
+      status: 'pass',
+      message: expect.stringMatching(
+        /^the largest body \(not throttled: it already takes that long\) ran 4\.5 s \(past 4 s\)/,
+      ),
+    });
+    expect(slowLimits).toEqual([]);
   });
 
   it('does not apply to an image not deployed asynchronously, and says why when template.json does', async () => {

@@ -19,7 +19,10 @@ export const asyncLongRequest: Check = {
     const run = await longRequest(ctx);
     const { answer, holdMs, state } = run;
     const seconds = (answer.durationMs / 1000).toFixed(1);
-    const throttled = `the largest body with the container limited to ${run.cpus.toFixed(3)} CPUs`;
+    const throttled =
+      run.cpus === undefined
+        ? 'the largest body (not throttled: it already takes that long)'
+        : `the largest body with the container limited to ${run.cpus.toFixed(3)} CPUs`;
     const timeout = ctx.manifest.capabilities.async?.maxRequestSeconds;
     if (!state.running) return fail(`${throttled}: ${whyStopped(state)} after ${seconds} s`);
     if (!is2xx(answer.status))
