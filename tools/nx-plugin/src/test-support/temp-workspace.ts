@@ -1,5 +1,15 @@
 import { execFile } from 'node:child_process';
-import { chmod, copyFile, mkdir, mkdtemp, rm, stat, symlink } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -56,6 +66,7 @@ export async function makeTempWorkspace({
     await chmod(join(root, file), info.mode & 0o777);
   }
   await symlink(join(workspaceRoot, 'node_modules'), join(root, 'node_modules'));
+  for (const template of templates) await scaleDownAsync(join(root, 'templates', template));
 
   const run = async (command: string, args: string[], env?: NodeJS.ProcessEnv) => {
     try {
@@ -105,6 +116,24 @@ export async function makeTempWorkspace({
     },
     close: () => rm(root, { recursive: true, force: true }),
   };
+}
+
+/**
+ * A copied template's asynchronous-endpoint checks at the fixture's scale (an 8 MB body, a 5 s long
+ * request): these tests are about Nx, caching and pushing, and each suite run here would otherwise
+ * spend two minutes on a 100 MB body and a request held past 75 s. The main job checks the
+ * templates at full size.
+ */
+async function scaleDownAsync(templateDir: string): Promise<void> {
+  const file = join(templateDir, 'template.json');
+  const manifest = JSON.parse(await readFile(file, 'utf8')) as {
+    capabilities?: { async?: { maxPayloadMb?: number } };
+    budgets?: Record<string, number>;
+  };
+  if (!manifest.capabilities?.async) return;
+  manifest.capabilities.async.maxPayloadMb = 8;
+  manifest.budgets = { ...manifest.budgets, longRequestSeconds: 5 };
+  await writeFile(file, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /** The environment for running nx in a temporary workspace: no daemon, cloud or TUI, plain output, offline bases. */
