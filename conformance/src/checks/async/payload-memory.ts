@@ -1,5 +1,6 @@
 import { fail, pass, skip, type Check } from '../../check.ts';
-import { answeredExchange, asyncOnly, mb } from '../support/async.ts';
+import { answeredExchange, asyncOnly } from '../support/async.ts';
+import { inMb } from '../support/serverless.ts';
 
 const MiB = 2 ** 20;
 
@@ -26,11 +27,11 @@ export const asyncPayloadMemory: Check = {
       return skip('the engine reported no memory use for the container');
     const growth = Math.max(0, peakBytes - idleBytes);
     const allowed = allowedGrowthBytes(body.plan.bytes);
-    const seen = `memory held (file cache left out) rose from ${mb(idleBytes)} to ${mb(peakBytes)} (+${mb(growth)}, ${(growth / body.plan.bytes).toFixed(2)} × the body) while answering ${mb(body.plan.bytes)}`;
+    const seen = `memory held (file cache left out) rose from ${inMb(idleBytes)} to ${inMb(peakBytes)} (+${inMb(growth)}, ${(growth / body.plan.bytes).toFixed(2)} × the body) while answering ${inMb(body.plan.bytes)}`;
     if (growth >= allowed)
       return fail(
-        `${seen}: at least ${mb(allowed)} (1.5 × the body + 64 MiB), so the body is held more than once: an endpoint with larger bodies or several at a time runs out of memory`,
+        `${seen}: at least ${inMb(allowed)} (1.5 × the body + 64 MiB), so the body is held more than once: an endpoint with larger bodies or several at a time runs out of memory`,
       );
-    return pass(`${seen}, under ${mb(allowed)}`);
+    return pass(`${seen}, under ${inMb(allowed)}`);
   },
 };

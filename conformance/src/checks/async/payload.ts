@@ -7,15 +7,14 @@ import {
   asyncOnly,
   asyncSession,
   isLineAnswer,
-  mb,
   type AsyncExchange,
 } from '../support/async.ts';
 import { readySession, is2xx } from '../support/serving.ts';
-import { whyStopped } from '../support/serverless.ts';
+import { inMb, whyStopped } from '../support/serverless.ts';
 
 /** What is wrong with the answer to the largest body, or undefined when nothing is. */
 function wrongAnswer({ body, answer, state }: AsyncExchange): string | undefined {
-  const sent = `${mb(body.plan.bytes)} of ${body.sample.contentType} (${body.plan.records} records of ${body.sample.name})`;
+  const sent = `${inMb(body.plan.bytes)} of ${body.sample.contentType} (${body.plan.records} records of ${body.sample.name})`;
   const seconds = (answer.durationMs / 1000).toFixed(1);
   if (!state.running) return `${sent}: ${whyStopped(state)} while answering`;
   if (!is2xx(answer.status))
@@ -52,7 +51,7 @@ export const asyncPayload: Check = {
     if (wrong) return fail(wrong);
     const { answer, body } = ex;
     return pass(
-      `${mb(body.plan.bytes)} (${body.plan.records} records) → ${describeStatus(answer)} in ${(answer.durationMs / 1000).toFixed(1)} s, ${answer.receivedBytes} bytes${isLineAnswer(answer.contentType) ? ` in ${answer.receivedLines} lines` : ''}`,
+      `${inMb(body.plan.bytes)} (${body.plan.records} records) → ${describeStatus(answer)} in ${(answer.durationMs / 1000).toFixed(1)} s, ${answer.receivedBytes} bytes${isLineAnswer(answer.contentType) ? ` in ${answer.receivedLines} lines` : ''}`,
     );
   },
 };

@@ -129,9 +129,6 @@ export async function answeredExchange(ctx: CheckContext): Promise<AsyncExchange
   return ex;
 }
 
-/** `100 MB`, in MiB as maxPayloadMb counts. */
-export const mb = (bytes: number): string => `${Math.round(bytes / MiB)} MB`;
-
 /** Line-based answer types, whose lines can be counted against the records sent. */
 export const isLineAnswer = (contentType: string): boolean =>
   /^(text\/csv|application\/(jsonlines|jsonl|x-jsonlines))\b/i.test(contentType.trim());
