@@ -9,8 +9,10 @@ import { formatResult, formatSummary } from './reporters/console.ts';
 import { toJUnit } from './reporters/junit.ts';
 import { DEFAULT_FUZZ_COUNT, runSuite, SuiteError } from './runner.ts';
 import { DEFAULT_EMULATION_SCALE } from './platform-run.ts';
+import { verifyMain } from './verify-cli.ts';
 
 const USAGE = `Usage: sagemaker-conformance --image IMAGE --manifest PATH/template.json [options]
+       sagemaker-conformance verify --image REGISTRY/REPOSITORY:TAG (see verify --help)
 
 Checks a container image against the Amazon SageMaker container contract.
 
@@ -71,6 +73,7 @@ interface Run {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'verify') return verifyMain(argv.slice(1));
   let values: Values;
   try {
     ({ values } = parseArgs({ args: argv, options: OPTIONS, strict: true }));

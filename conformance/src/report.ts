@@ -40,7 +40,7 @@ export interface SuiteReport {
   /** True when no applicable `must` check failed. */
   ok: boolean;
   /** Set when this is the report of an earlier run of the same image and suite, not run again. */
-  reusedPass?: { passedAt: string };
+  reusedPass?: { passedAt: string; record?: string };
 }
 
 export function summarize(results: CheckResult[]): SuiteReport['summary'] {

@@ -9,6 +9,45 @@ export const MANIFEST_MEDIA_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
 ] as const;
 
+export const OCI_INDEX_MEDIA_TYPE = 'application/vnd.oci.image.index.v1+json';
+
+/** An OCI content descriptor, as manifests, indexes and the referrers API list them. */
+export interface OciDescriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  artifactType?: string;
+  annotations?: Record<string, string>;
+}
+
+/** An OCI image index: what the referrers API answers and the tag schema stores. */
+export interface OciIndex {
+  schemaVersion: 2;
+  mediaType: typeof OCI_INDEX_MEDIA_TYPE;
+  manifests: OciDescriptor[];
+}
+
+/** An image index from a registry's answer; one that is not an index is named with its URL. */
+export function parseIndex(text: string, where: string): OciIndex {
+  let parsed: { manifests?: unknown };
+  try {
+    parsed = JSON.parse(text) as { manifests?: unknown };
+  } catch {
+    throw new RegistryRequestError(`${where} answered something that is not JSON.`, 200, undefined);
+  }
+  if (!Array.isArray(parsed.manifests))
+    throw new RegistryRequestError(
+      `${where} answered JSON that is not an image index.`,
+      200,
+      undefined,
+    );
+  return {
+    schemaVersion: 2,
+    mediaType: OCI_INDEX_MEDIA_TYPE,
+    manifests: parsed.manifests as OciDescriptor[],
+  };
+}
+
 /** What the registry says about a manifest. */
 export interface RemoteManifest {
   /** `sha256:...` */
@@ -114,13 +153,76 @@ export class DistributionClient {
 
   /** Puts the manifest's exact bytes under `tag`; answers the digest the registry reports. */
   async putManifest(repository: string, tag: string, manifest: ManifestWithBody): Promise<string> {
-    const response = await this.request('PUT', repository, tag, {
+    return (await this.putManifestAnswer(repository, tag, manifest)).digest;
+  }
+
+  /**
+   * putManifest, also answering the OCI-Subject header: a registry with the referrers API names
+   * the subject of a manifest that has one; one without it says nothing, and the client keeps the
+   * referrers index under the tag schema itself (OCI distribution spec 1.1).
+   */
+  async putManifestAnswer(
+    repository: string,
+    reference: string,
+    manifest: ManifestWithBody,
+  ): Promise<{ digest: string; subject: string | undefined }> {
+    const response = await this.request('PUT', repository, reference, {
       'content-type': manifest.mediaType,
       body: manifest.body,
     });
-    if (!response.ok) throw await this.failure('PUT', repository, tag, response);
+    if (!response.ok) throw await this.failure('PUT', repository, reference, response);
     await response.arrayBuffer().catch(() => undefined);
-    return response.headers.get('docker-content-digest') ?? manifest.digest;
+    return {
+      digest: response.headers.get('docker-content-digest') ?? manifest.digest,
+      subject: response.headers.get('oci-subject') ?? undefined,
+    };
+  }
+
+  /**
+   * Uploads a small blob in one request (POST for a session, PUT with the digest), unless the
+   * registry has it already; answers its digest.
+   */
+  async pushBlob(repository: string, body: Buffer): Promise<string> {
+    const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    const blobUrl = `${this.baseUrl}/v2/${repository}/blobs/${digest}`;
+    const head = await this.send('HEAD', blobUrl, {});
+    if (head.ok) return digest;
+    const started = await this.send('POST', `${this.baseUrl}/v2/${repository}/blobs/uploads/`, {});
+    const location = started.headers.get('location');
+    if (started.status !== 202 || !location)
+      throw await this.failure('POST', repository, 'uploads/', started, 'blobs');
+    const url = new URL(location, this.baseUrl);
+    url.searchParams.set('digest', digest);
+    const put = await this.send(
+      'PUT',
+      url.toString(),
+      { 'content-type': 'application/octet-stream' },
+      body,
+    );
+    if (put.status !== 201) throw await this.failure('PUT', repository, digest, put, 'blobs');
+    await put.arrayBuffer().catch(() => undefined);
+    return digest;
+  }
+
+  /**
+   * The referrers API's image index for `digest` (filtered by artifactType when the registry can),
+   * or undefined when the registry has no referrers API (404 or 405): then the caller reads the
+   * tag schema's index instead.
+   */
+  async getReferrers(
+    repository: string,
+    digest: string,
+    artifactType?: string,
+  ): Promise<OciIndex | undefined> {
+    const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
+    const url = `${this.baseUrl}/v2/${repository}/referrers/${digest}${query}`;
+    const response = await this.send('GET', url, { accept: OCI_INDEX_MEDIA_TYPE });
+    if (response.status === 404 || response.status === 405) {
+      await response.arrayBuffer().catch(() => undefined);
+      return undefined;
+    }
+    if (!response.ok) throw await this.failure('GET', repository, digest, response, 'referrers');
+    return parseIndex(await response.text(), url);
   }
 
   /**
@@ -155,7 +257,7 @@ export class DistributionClient {
   }
 
   private async send(
-    method: 'HEAD' | 'GET' | 'PUT',
+    method: 'HEAD' | 'GET' | 'PUT' | 'POST',
     url: string,
     headers: Record<string, string>,
     body?: Buffer,
@@ -186,7 +288,7 @@ export class DistributionClient {
     repository: string,
     reference: string,
     response: Response,
-    kind: 'manifests' | 'blobs' = 'manifests',
+    kind: 'manifests' | 'blobs' | 'referrers' = 'manifests',
   ): Promise<RegistryRequestError> {
     const text = method === 'HEAD' ? '' : await response.text().catch(() => '');
     let code: string | undefined;

@@ -73,20 +73,31 @@ const IMAGE_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 
 export const imageRepository = (name: string) => `sagemaker-templates/${name}`;
 
+/** A template's image for one platform as it would be built now: its tag, base and build args. */
+export interface PlannedImage {
+  name: string;
+  /** The content-hash tag: the exact image for these inputs. */
+  image: string;
+  devTag: string;
+  baseKind: 'upstream' | 'offline';
+  platform: Platform;
+  manifest: TemplateManifest;
+  base: ResolvedBase;
+  buildArgs: Record<string, string>;
+  hash: string;
+}
+
 /**
- * Builds templates/<name> for one platform into sagemaker-templates/<name>:<content hash> and moves
- * the :dev tag (:dev-arm64 for linux/arm64) to it. Unchanged inputs (files, base image id, build
- * args, platform) mean no build at all.
+ * Names the image of templates/<name> for one platform without building it: the content hash of
+ * the inputs (files, base image id, build args, platform). A push asks the registry about that tag
+ * before it builds anything.
  */
-export async function buildTemplate(
+export async function planTemplateImage(
   root: string,
-  options: BuildOptions = {},
-): Promise<BuiltTemplate> {
+  options: { platform?: Platform; quiet?: boolean } = {},
+): Promise<PlannedImage> {
   const name = basename(resolve(root));
   const platform = options.platform ?? DEFAULT_PLATFORM;
-  const log = (line: string) => {
-    if (!options.quiet) console.log(`[${name}:build] ${line}`);
-  };
   const manifest = await readTemplate(root, name, platform);
   const docker = connectEngine();
   await assertEngineAnswers(docker);
@@ -99,6 +110,24 @@ export async function buildTemplate(
   const repository = imageRepository(name);
   const image = `${repository}:${hash}`;
   const devTag = platformReference(`${repository}:dev`, platform);
+  return { name, image, devTag, baseKind: base.kind, platform, manifest, base, buildArgs, hash };
+}
+
+/**
+ * Builds templates/<name> for one platform into sagemaker-templates/<name>:<content hash> and moves
+ * the :dev tag (:dev-arm64 for linux/arm64) to it. Unchanged inputs (files, base image id, build
+ * args, platform) mean no build at all.
+ */
+export async function buildTemplate(
+  root: string,
+  options: BuildOptions = {},
+): Promise<BuiltTemplate> {
+  const planned = await planTemplateImage(root, options);
+  const { name, image, devTag, platform, manifest, base, buildArgs, hash } = planned;
+  const log = (line: string) => {
+    if (!options.quiet) console.log(`[${name}:build] ${line}`);
+  };
+  const docker = connectEngine();
   const existing = options.noCache ? undefined : await inspectImage(docker, image);
   const result = { name, image, devTag, baseKind: base.kind, platform };
   if (existing) {

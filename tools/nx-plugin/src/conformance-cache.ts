@@ -12,6 +12,8 @@ export interface ConformancePass {
   imageId: string;
   suiteKey: string;
   passedAt: string;
+  /** The image's platform (absent in passes recorded before platforms). */
+  platform?: string;
   /** The JSON report of that run, written again when a later run relies on the pass. */
   report?: unknown;
 }
@@ -23,7 +25,9 @@ const notAnInput = (relativePath: string) =>
 /**
  * The folders whose code decides a verdict: the conformance package and every workspace package it
  * depends on, directly or not (contract: the limits; engine: how containers run and are waited
- * for). Read from the package.json files, so a new dependency is covered without an edit here.
+ * for). Read from the package.json files, so a new dependency is covered without an edit here;
+ * one that a package declares under sagemakerTemplates.notVerdictInputs (the registry, which
+ * `verify` uses) is left out, so a change to how images are pushed does not re-run every suite.
  */
 export async function suiteSources(): Promise<{ label: string; root: string }[]> {
   const found = new Map<string, string>();
@@ -33,9 +37,12 @@ export async function suiteSources(): Promise<{ label: string; root: string }[]>
     found.set(name, root);
     const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
       dependencies?: Record<string, string>;
+      sagemakerTemplates?: { notVerdictInputs?: string[] };
     };
+    const skipped = new Set(manifest.sagemakerTemplates?.notVerdictInputs ?? []);
     for (const dependency of Object.keys(manifest.dependencies ?? {}))
-      if (dependency.startsWith('@sagemaker-templates/')) await visit(dependency);
+      if (dependency.startsWith('@sagemaker-templates/') && !skipped.has(dependency))
+        await visit(dependency);
   };
   await visit('@sagemaker-templates/conformance');
   return [...found].sort().map(([label, root]) => ({ label, root: join(root, 'src') }));
@@ -74,19 +81,30 @@ export class ConformanceCache {
     return join(this.dir, `${id}.json`);
   }
 
-  /** The recorded pass of this image under this suite key, if any. */
-  async find(imageId: string, key: string): Promise<ConformancePass | undefined> {
+  /** The recorded pass of this image under this suite key, if any and not older than maxAgeMs. */
+  async find(
+    imageId: string,
+    key: string,
+    maxAgeMs = Infinity,
+  ): Promise<ConformancePass | undefined> {
     try {
       const pass = JSON.parse(await readFile(this.file(imageId, key), 'utf8')) as ConformancePass;
-      return pass.imageId === imageId && pass.suiteKey === key ? pass : undefined;
+      const age = Date.now() - Date.parse(pass.passedAt);
+      return pass.imageId === imageId && pass.suiteKey === key && age <= maxAgeMs
+        ? pass
+        : undefined;
     } catch {
       return undefined;
     }
   }
 
-  async record(pass: Omit<ConformancePass, 'passedAt'>): Promise<void> {
+  /** Records a pass made now, or (passedAt given) one relied on from the registry. */
+  async record(
+    pass: Omit<ConformancePass, 'passedAt'> & { passedAt?: string },
+  ): Promise<ConformancePass> {
     await mkdir(this.dir, { recursive: true });
-    const entry: ConformancePass = { ...pass, passedAt: new Date().toISOString() };
+    const entry: ConformancePass = { ...pass, passedAt: pass.passedAt ?? new Date().toISOString() };
     await writeFile(this.file(pass.imageId, pass.suiteKey), `${JSON.stringify(entry, null, 2)}\n`);
+    return entry;
   }
 }

@@ -23,6 +23,7 @@ describe('push options', () => {
       account: 123456789012,
       latest: true,
       'allow-offline-base': true,
+      force: false,
     });
     expect(nxOptions<PushOptions>('push', ['--latest=false']).latest).toBe(false);
     expect(nxOptions<PushOptions>('push', ['--no-latest', '--retries=2'])).toMatchObject({
@@ -68,6 +69,7 @@ describe('conformance options', () => {
       seed: 1234,
       'fuzz-count': 2000,
       force: true,
+      'registry-records': true,
       'report-dir': 'reports/conformance',
     });
     expect(suiteArgs(options)).toEqual([

@@ -78,6 +78,8 @@ describe('nx plugin', () => {
     );
     expect(Object.keys(targets.conformance.metadata?.options ?? {})).toEqual([
       '--force',
+      '--pass-max-age',
+      '--registry-records',
       '--only',
       '--platform',
       '--seed',

@@ -29,7 +29,22 @@ describe('resolvePushPlan', () => {
       tags: ['1.2.3'],
       allowOfflineBase: false,
       retry: { attempts: 5, baseDelayMs: 1000, maxDelayMs: 16000 },
+      force: false,
+      passMaxAgeMs: 7 * 24 * 3600 * 1000,
     });
+  });
+
+  it('--pass-max-age over SAGEMAKER_TEMPLATES_PASS_MAX_AGE over 7 days; --force or the variable run the suite', () => {
+    expect(plan({}, ['--pass-max-age=12h']).passMaxAgeMs).toBe(12 * 3600 * 1000);
+    const env = {
+      SAGEMAKER_TEMPLATES_PASS_MAX_AGE: '90s',
+      SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE: 'true',
+    };
+    expect(plan({}, [], env)).toMatchObject({ passMaxAgeMs: 90_000, force: true });
+    expect(plan({}, ['--force']).force).toBe(true);
+    expect(() => plan({}, [], { SAGEMAKER_TEMPLATES_PASS_MAX_AGE: '1 week' })).toThrow(
+      /SAGEMAKER_TEMPLATES_PASS_MAX_AGE is "1 week"; give a whole number and a unit: 90s, 30m, 12h or 7d/,
+    );
   });
 
   it('takes template.json, and the command line over it', () => {

@@ -7,6 +7,7 @@ import {
   type RepositorySettings,
   type RetryPolicy,
 } from '@sagemaker-templates/registry';
+import { passMaxAgeMs } from './registry-passes.ts';
 
 /** Wrong options on the command line or in the environment. */
 export class PushUsageError extends ExplainedError {
@@ -27,6 +28,8 @@ export interface PushOptions {
   latest?: boolean;
   'allow-offline-base'?: boolean;
   retries?: number;
+  force?: boolean;
+  'pass-max-age'?: string;
 }
 
 /** Everything a push needs to know, validated and with every default applied. */
@@ -42,6 +45,10 @@ export interface PushPlan {
   tags: string[];
   allowOfflineBase: boolean;
   retry: RetryPolicy;
+  /** Run the suite even if a pass is recorded here or in the registry. */
+  force: boolean;
+  /** How old a recorded pass may be and still count. */
+  passMaxAgeMs: number;
 }
 
 /** The default repository of a template folder: the same name as its local image. */
@@ -90,6 +97,8 @@ export function resolvePushPlan(inputs: PlanInputs): PushPlan {
       options['allow-offline-base'] === true ||
       env.SAGEMAKER_TEMPLATES_PUSH_ALLOW_OFFLINE_BASE === 'true',
     retry: retryPolicy(options, env),
+    force: options.force === true || env.SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE === 'true',
+    passMaxAgeMs: passMaxAgeMs(options['pass-max-age'], env),
   };
 }
 

@@ -1,24 +1,31 @@
+import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { loadManifest, ManifestError, type TemplateManifest } from '@sagemaker-templates/contract';
 import { connectEngine, fieldsHash, inspectImage, type Engine } from '@sagemaker-templates/engine';
 import {
   checkImagePlatform,
   connectEcr,
+  openPassRecordStore,
   publishImage,
   PushError,
   redactEnvironmentSecrets,
   redactor,
+  type PassRecordStore,
   type PlatformImage,
   type PublishResult,
 } from '@sagemaker-templates/registry';
 import {
   buildTemplatePlatforms,
+  declaredPlatforms,
+  planTemplateImage,
   TemplateBuildError,
   type BuiltTemplate,
+  type PlannedImage,
 } from './build-template.ts';
 import { checkTemplate, reportName } from './check-template.ts';
-import { ConformanceCache, suiteKey } from './conformance-cache.ts';
+import { ConformanceCache, suiteKey, type ConformancePass } from './conformance-cache.ts';
 import { resolvePushPlan, type PushOptions, type PushPlan } from './push-plan.ts';
+import { lookupTemplatePass, recordTemplatePass, registryPassLine } from './registry-passes.ts';
 
 export interface PushTemplateOptions {
   /** The push target's options (src/executors/push/schema.json). */
@@ -33,8 +40,12 @@ export interface PushTemplateResult extends PublishResult {
   name: string;
   /** The local content-hash tag. */
   image: string;
-  /** `ran`: the suite ran now and passed; `cached`: it had passed for this image and suite before. */
-  conformance: 'ran' | 'cached';
+  /**
+   * `ran`: the suite ran now and passed; `cached`: it had passed for this image and suite on this
+   * machine; `registry`: the registry holds a current pass record of the image under its content
+   * tag, so nothing was built or checked here.
+   */
+  conformance: 'ran' | 'cached' | 'registry';
 }
 
 /**
@@ -62,17 +73,16 @@ export async function pushTemplate(
   try {
     const docker = connectEngine();
     const cache = options.cache ?? new ConformanceCache();
-    const { builds, conformance } = await checkedBuilds(root, {
-      docker,
-      manifest,
-      plan,
-      cache,
-      log,
+    const store = await openPassRecordStore(ecr, {
+      repository: plan.repository.name,
+      ...(plan.repository.accountId ? { accountId: plan.repository.accountId } : {}),
+      ...(plan.registry ? { registry: plan.registry } : {}),
     });
+    const checked = await checkedImages(root, { docker, manifest, plan, cache, store, log });
     const result = await publishImage({
       docker,
       ecr,
-      ...publishedImages(builds),
+      ...checked.published,
       tags: plan.tags,
       repository: plan.repository,
       ...(plan.registry ? { registry: plan.registry } : {}),
@@ -80,8 +90,12 @@ export async function pushTemplate(
       log,
     });
     log(summaryLine(result));
-    const image = builds.map((b) => b.image).join(', ');
-    return { ...result, name, image, conformance };
+    if (checked.passes) {
+      const { contentTag } = checked.published;
+      const record = { template: name, contentTag, suiteKey: checked.key, passes: checked.passes };
+      await recordTemplatePass(store, record, log);
+    }
+    return { ...result, name, image: checked.image, conformance: checked.conformance };
   } finally {
     ecr.client.destroy();
   }
@@ -96,25 +110,58 @@ async function planPush(root: string, name: string, options: PushOptions, env: N
   return { manifest, plan: resolvePushPlan({ name, manifestPath, manifest, options, env }) };
 }
 
-/** Every platform's image, built if needed, on an allowed base and through the suite. */
-async function checkedBuilds(
-  root: string,
-  args: {
-    docker: Engine;
-    manifest: TemplateManifest;
-    plan: PushPlan;
-    cache: ConformanceCache;
-    log: (line: string) => void;
-  },
-): Promise<{ builds: BuiltTemplate[]; conformance: PushTemplateResult['conformance'] }> {
-  const { docker, manifest, plan, cache, log } = args;
+interface CheckArgs {
+  docker: Engine;
+  manifest: TemplateManifest;
+  plan: PushPlan;
+  cache: ConformanceCache;
+  store: PassRecordStore;
+  log: (line: string) => void;
+}
+
+/** What is published, and the evidence it passed: a registry record, or passes made here. */
+interface CheckedImages {
+  published: ReturnType<typeof publishedImages>;
+  image: string;
+  key: string;
+  conformance: PushTemplateResult['conformance'];
+  /** Passes to record in the registry; undefined when a current record is there already. */
+  passes?: ConformancePass[];
+}
+
+/**
+ * Names every platform's image first (content hashes, no build) and asks the registry about them:
+ * an image there with a current pass record for this suite is neither built nor checked again.
+ * Otherwise every platform is built if needed, on an allowed base, and through the suite.
+ */
+async function checkedImages(root: string, args: CheckArgs): Promise<CheckedImages> {
+  const { plan, log } = args;
+  const key = await suiteKey(root);
+  const maxAgeMs = plan.passMaxAgeMs;
+  const planned: PlannedImage[] = [];
+  for (const platform of await declaredPlatforms(root))
+    planned.push(await planTemplateImage(root, { platform, quiet: true }));
+  for (const image of planned) refuseOfflineBase(image, args.manifest, plan);
+  const wanted = publishedImages(planned);
+  const lookup = plan.force
+    ? undefined
+    : await lookupTemplatePass(args.store, wanted.contentTag, key, maxAgeMs);
+  const image = planned.map((p) => p.image).join(', ');
+  if (lookup?.found) {
+    log(`conformance: ${registryPassLine(args.store, lookup)}; not built or checked again`);
+    return { published: wanted, image, key, conformance: 'registry' };
+  }
+  if (lookup?.image) log(`conformance: ${registryPassLine(args.store, lookup)}`);
   const builds = await buildTemplatePlatforms(root);
+  const passes: ConformancePass[] = [];
   let conformance: PushTemplateResult['conformance'] = 'cached';
   for (const built of builds) {
-    await refuseWrongBase(docker, built, manifest, plan, log, builds.length > 1);
-    if ((await ensureConformance(root, built, cache, log)) === 'ran') conformance = 'ran';
+    await warnAboutPlatform(args.docker, built, args.manifest, log, builds.length > 1);
+    const pass = await ensureConformance(root, built, { ...args, key, maxAgeMs });
+    if (pass.ran) conformance = 'ran';
+    passes.push(pass.pass);
   }
-  return { builds, conformance };
+  return { published: publishedImages(builds), image, key, conformance, passes };
 }
 
 /** The local tag's content hash: what the image is pushed under. */
@@ -126,7 +173,7 @@ const contentTagOf = (image: string) => image.slice(image.lastIndexOf(':') + 1);
  * changes exactly when one of its images does.
  */
 export function publishedImages(
-  builds: BuiltTemplate[],
+  builds: Pick<BuiltTemplate, 'image' | 'platform'>[],
 ): { image: string; contentTag: string } | { platforms: PlatformImage[]; contentTag: string } {
   const [only] = builds;
   if (builds.length === 1 && only)
@@ -143,20 +190,23 @@ export function publishedImages(
   };
 }
 
-/** Refuses an image on an offline stand-in base (unless allowed); warns about its platform. */
-async function refuseWrongBase(
+/** Refuses an image on an offline stand-in base, unless allowed (test registries). */
+function refuseOfflineBase(image: PlannedImage, manifest: TemplateManifest, plan: PushPlan): void {
+  if (image.baseKind === 'offline' && !plan.allowOfflineBase) {
+    throw new PushError(
+      `${image.image} is built on the offline stand-in base ${manifest.base.offline}, not on ${manifest.base.upstream}; it must not reach ECR by mistake. Build on the real base (SAGEMAKER_TEMPLATES_BASE=upstream), or pass --allow-offline-base when pushing to a test registry.`,
+    );
+  }
+}
+
+/** Warns when the built image's platform is not what template.json (or the index) expects. */
+async function warnAboutPlatform(
   docker: Engine,
   built: BuiltTemplate,
   manifest: TemplateManifest,
-  plan: PushPlan,
   log: (line: string) => void,
   inIndex: boolean,
 ): Promise<void> {
-  if (built.baseKind === 'offline' && !plan.allowOfflineBase) {
-    throw new PushError(
-      `${built.image} is built on the offline stand-in base ${manifest.base.offline}, not on ${manifest.base.upstream}; it must not reach ECR by mistake. Build on the real base (SAGEMAKER_TEMPLATES_BASE=upstream), or pass --allow-offline-base when pushing to a test registry.`,
-    );
-  }
   const info = await inspectImage(docker, built.imageId);
   const expected = inIndex ? built.platform : undefined;
   for (const warning of checkImagePlatform(
@@ -169,20 +219,22 @@ async function refuseWrongBase(
   }
 }
 
-/** Runs the suite unless this image already passed it; a failure stops the push. */
+/**
+ * Runs the suite unless this image passed it here within the pass age (and --force is not given);
+ * a failure stops the push. Answers the pass, with the run's report, for the registry record.
+ */
 async function ensureConformance(
   root: string,
   built: BuiltTemplate,
-  cache: ConformanceCache,
-  log: (line: string) => void,
-): Promise<PushTemplateResult['conformance']> {
-  const key = await suiteKey(root);
-  const passed = await cache.find(built.imageId, key);
+  args: CheckArgs & { key: string; maxAgeMs: number },
+): Promise<{ ran: boolean; pass: ConformancePass }> {
+  const { cache, key, log } = args;
+  const passed = args.plan.force ? undefined : await cache.find(built.imageId, key, args.maxAgeMs);
   if (passed) {
     log(
       `conformance: passed for this image (${built.imageId.slice(7, 19)}) and suite on ${passed.passedAt}; not run again`,
     );
-    return 'cached';
+    return { ran: false, pass: passed };
   }
   log(`conformance: checking ${built.image} (${built.platform}) before it is pushed`);
   const name = reportName(built.name, built.platform);
@@ -192,8 +244,19 @@ async function ensureConformance(
       `${built.image} (${built.platform}) did not pass the conformance suite (exit code ${code}); nothing was pushed. Fix the failures above (report in reports/conformance/${name}.json), then push again.`,
     );
   }
-  await cache.record({ name, imageId: built.imageId, suiteKey: key });
-  return 'ran';
+  const report = await readFile(join('reports', 'conformance', `${name}.json`), 'utf8').then(
+    JSON.parse,
+    () => undefined,
+  );
+  const platform = built.platform;
+  const pass = await cache.record({
+    name,
+    imageId: built.imageId,
+    suiteKey: key,
+    platform,
+    report,
+  });
+  return { ran: true, pass };
 }
 
 /** One line for humans: what was pushed (or not), where, and where the tags point. */
