@@ -15,6 +15,8 @@ echo "[test] lint and format"
 npx --no-install eslint . --max-warnings=0
 npx --no-install prettier --check . --log-level=warn
 echo "[test] unit tests"
+# The unit tests lint .github/workflows/templates.yml with actionlint; under CI=true a missing one fails.
+bash tools/machine/ensure-actionlint.sh
 npx --no-install vitest run --project unit --reporter=default --reporter=json --outputFile.json=reports/tests/unit.json
 echo "[test] end-to-end tests (Docker)"
 bash tools/machine/ensure-push-test-servers.sh

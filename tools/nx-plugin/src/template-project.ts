@@ -2,6 +2,9 @@ import { basename } from 'node:path';
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import { executorTarget } from './executor-target.ts';
 
+/** The tag of every template project: what CI fans out over (tools/ci/affected-templates.ts). */
+export const TEMPLATE_TAG = 'sagemaker-template';
+
 /** Inputs that decide whether a template's image changes: its folder and the base mode. */
 const IMAGE_INPUTS = ['{projectRoot}/**/*', { env: 'SAGEMAKER_TEMPLATES_BASE' }];
 
@@ -34,7 +37,7 @@ export function templateProject(root: string, baseProject?: string) {
     name,
     root,
     projectType: 'application',
-    tags: ['sagemaker-template'],
+    tags: [TEMPLATE_TAG],
     implicitDependencies: [...TEMPLATE_TOOLING, ...(baseProject ? [baseProject] : [])],
     targets: {
       build: target(
