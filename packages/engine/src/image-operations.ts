@@ -56,17 +56,28 @@ export async function* pushImageEvents(
 }
 
 /**
+ * Credentials for a pull from a private registry (an ECR token). The engine does not read the
+ * docker CLI's logins for pulls asked through its API, so they travel with the request.
+ */
+export interface PullAuth {
+  username: string;
+  password: string;
+  serveraddress: string;
+}
+
+/**
  * Pulls `reference` (the `platform` image of a multi-platform one, when given), waiting until the
  * engine has it; throws with the engine's words on failure.
  */
 export async function pullImage(
   docker: Engine,
   reference: string,
-  { platform }: { platform?: string } = {},
+  { platform, auth }: { platform?: string; auth?: PullAuth } = {},
 ): Promise<void> {
   let stream: NodeJS.ReadableStream;
+  const options = { ...(platform ? { platform } : {}), ...(auth ? { authconfig: auth } : {}) };
   try {
-    stream = (await docker.pull(reference, platform ? { platform } : {})) as NodeJS.ReadableStream;
+    stream = (await docker.pull(reference, options)) as NodeJS.ReadableStream;
   } catch (error) {
     throw new EngineRequestError(engineText(error), { cause: error });
   }

@@ -7,6 +7,7 @@ import {
   type Platform,
   type TemplateManifest,
 } from '@sagemaker-templates/contract';
+import { pullAuthFor } from './base-pull-auth.ts';
 
 export type BaseMode = 'upstream' | 'offline' | 'auto';
 
@@ -105,14 +106,16 @@ async function pullAs(
   ref: string,
 ): Promise<string | undefined> {
   const before = ref === upstream ? undefined : (await inspectImage(docker, upstream))?.Id;
+  const { auth, note } = await pullAuthFor(upstream);
   try {
-    await pullImage(docker, upstream, { platform });
+    await pullImage(docker, upstream, { platform, ...(auth ? { auth } : {}) });
     if (ref !== upstream) {
       await tagReference(docker, upstream, ref);
       if (before) await tagReference(docker, before, upstream);
     }
     return undefined;
   } catch (error) {
-    return (error as Error).message.split('\n')[0];
+    const reason = (error as Error).message.split('\n')[0];
+    return note ? `${reason} (${note})` : reason;
   }
 }
