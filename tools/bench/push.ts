@@ -5,7 +5,10 @@
  *   1. a no-op `nx run-many -t build` on unchanged templates, next to the naive loop that rebuilds
  *      every image with a warm layer cache and pushes it (what a build_and_push.sh per template does);
  *   2. the bytes a push uploads after a code-only change of one template (a copy of templates/node);
- *   3. the time of a push that is already up to date (in-process, and `nx run <template>:push`).
+ *   3. the time of a push that is already up to date (in-process, and `nx run <template>:push`);
+ *   4. a fresh CI runner (empty .cache/) pushing an unchanged template: with a current pass record
+ *      in the registry (no build, no suite), and without one (the suite runs; a runner without the
+ *      layer cache also builds from nothing, timed on its own).
  *
  *   SAGEMAKER_TEMPLATES_BASE=offline npx tsx tools/bench/push.ts [--templates node,...]
  */
@@ -24,6 +27,8 @@ import {
   startPushTestServers,
 } from '@sagemaker-templates/registry/test-support';
 import { baseMode, resolveBase } from '../nx-plugin/src/base-image.ts';
+import { buildTemplate } from '../nx-plugin/src/build-template.ts';
+import { ConformanceCache } from '../nx-plugin/src/conformance-cache.ts';
 import { pushTemplate } from '../nx-plugin/src/push-template.ts';
 
 const run = promisify(execFile);
@@ -171,6 +176,28 @@ try {
   );
   console.log(
     `   npx nx run node:push (process start, Nx, the same)             ${seconds(cli).padStart(8)}`,
+  );
+
+  // 4. a fresh runner: empty .cache/, the image and its pass record in the registry (or not)
+  const freshCache = () => new ConformanceCache(join(scratch, `cache-${Date.now()}`));
+  const [recorded, withRecord] = await time(() =>
+    silently(() => pushTemplate(root, { ...quiet, cache: freshCache() })),
+  );
+  const [expired, withoutRecord] = await time(() =>
+    silently(() =>
+      pushTemplate(root, { ...quiet, cache: freshCache(), options: { 'pass-max-age': '1s' } }),
+    ),
+  );
+  const [, coldBuild] = await time(() => buildTemplate(root, { quiet: true, noCache: true }));
+  console.log('\n4. a fresh CI runner (empty .cache/) pushes an unchanged template');
+  console.log(
+    `   with a current pass record in the registry (${recorded.conformance}: no build, no suite)  ${seconds(withRecord).padStart(8)}`,
+  );
+  console.log(
+    `   without one (${expired.conformance}: suite, push up to date; image here)         ${seconds(withoutRecord).padStart(8)}`,
+  );
+  console.log(
+    `   ... plus the build a runner without the layer cache makes          ${seconds(coldBuild).padStart(8)}  (${seconds(withoutRecord + coldBuild)} in all)`,
   );
 } finally {
   await removeImageReferences(docker, [
