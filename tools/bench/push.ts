@@ -190,14 +190,20 @@ try {
   );
   const [, coldBuild] = await time(() => buildTemplate(root, { quiet: true, noCache: true }));
   console.log('\n4. a fresh CI runner (empty .cache/) pushes an unchanged template');
-  console.log(
-    `   with a current pass record in the registry (${recorded.conformance}: no build, no suite)  ${seconds(withRecord).padStart(8)}`,
+  const row = (label: string, ms: number, extra = '') =>
+    console.log(`   ${label.padEnd(66)}${seconds(ms).padStart(8)}${extra}`);
+  row(
+    `current pass record in the registry (${recorded.conformance}: no build, no suite)`,
+    withRecord,
   );
-  console.log(
-    `   without one (${expired.conformance}: suite, push up to date; image here)         ${seconds(withoutRecord).padStart(8)}`,
+  row(
+    `no current record (${expired.conformance}: suite, push up to date; image here)`,
+    withoutRecord,
   );
-  console.log(
-    `   ... plus the build a runner without the layer cache makes          ${seconds(coldBuild).padStart(8)}  (${seconds(withoutRecord + coldBuild)} in all)`,
+  row(
+    '... plus the build a runner without the layer cache makes',
+    coldBuild,
+    `  (${seconds(withoutRecord + coldBuild)} in all)`,
   );
 } finally {
   await removeImageReferences(docker, [
