@@ -1,6 +1,6 @@
 import Docker from 'dockerode';
 import { dockerContextOptions } from './docker-context.ts';
-import { engineIsRemote } from './engine-files.ts';
+import { engineFiles, engineIsRemote, type EngineFiles } from './engine-files.ts';
 
 const ENSURE_HINT = 'Run `bash tools/machine/ensure-docker.sh` or set DOCKER_HOST.';
 
@@ -83,3 +83,24 @@ export async function assertEngineAnswers(
     throw new Error(`No Docker engine answers at ${address}. ${ENSURE_HINT}`, { cause: error });
   }
 }
+
+/** Which engine ran something, for reports: where, which version, and how folders reached it. */
+export interface EngineDescription {
+  address: string;
+  version: string;
+  os: string;
+  arch: string;
+  remote: boolean;
+  /** `shared`: folders bind-mounted; `copied`: copied into volumes and back (see engineFiles). */
+  files: EngineFiles;
+}
+
+/** Describes the engine `docker` reaches, or throws (as assertEngineAnswers) when none answers. */
+export async function describeEngine(docker: Docker): Promise<EngineDescription> {
+  const { address, version, os, arch, remote } = await assertEngineAnswers(docker);
+  return { address, version, os, arch, remote, files: engineFiles(docker) };
+}
+
+/** One line for progress output: `tcp://gpu-1:2376 (Docker 27.3.1, remote, folders copied)`. */
+export const engineLine = (engine: EngineDescription): string =>
+  `${engine.address} (Docker ${engine.version} ${engine.os}/${engine.arch}, ${engine.remote ? 'remote' : 'local'}, folders ${engine.files === 'copied' ? 'copied into volumes' : 'bind-mounted'})`;

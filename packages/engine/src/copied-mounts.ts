@@ -17,13 +17,16 @@ export interface MountSpec {
   copyBack?: boolean;
 }
 
-/** Parses a Docker bind (`host:container[:ro]`); a writable one is copied back. */
+/**
+ * Parses a Docker bind (`host:container[:ro]`). Nothing is copied back: what a container writes to
+ * a bound source folder (caches, .pyc) must not land in the repository; say `copyBack` for that.
+ */
 export function parseBind(bind: string): MountSpec {
   const [source, target, mode, ...rest] = bind.split(':');
   if (!source || !target || rest.length > 0 || (mode !== undefined && !/^(ro|rw)$/.test(mode)))
     throw new Error(`Bind "${bind}" is not host:container[:ro|rw]. Fix the mount you pass.`);
   const readOnly = mode === 'ro';
-  return { source, target, readOnly, copyBack: !readOnly };
+  return { source, target, readOnly };
 }
 
 /** A Docker `Binds` entry for `mount` (the shared mode). */
@@ -55,7 +58,9 @@ export class CopiedMounts {
       for (const mount of mounts) {
         const info = await lstat(mount.source).catch(() => undefined);
         if (!info)
-          throw new Error(`Mount source ${mount.source} does not exist. Create it or drop the mount.`);
+          throw new Error(
+            `Mount source ${mount.source} does not exist. Create it or drop the mount.`,
+          );
         if (info.isDirectory()) folders.push({ mount, volume: await createVolume(docker) });
         else files.push(mount);
       }
@@ -166,7 +171,8 @@ async function extractInto(archive: Readable, dir: string): Promise<void> {
       const relative = header.name.split('/').slice(1).join('/');
       const target = path.join(dir, relative);
       const write = async () => {
-        if (!target.startsWith(dir)) throw new Error(`Archive entry ${header.name} escapes ${dir}.`);
+        if (!target.startsWith(dir))
+          throw new Error(`Archive entry ${header.name} escapes ${dir}.`);
         if (header.type === 'directory') await mkdir(target, { recursive: true });
         else if (header.type === 'file') {
           await mkdir(path.dirname(target), { recursive: true });

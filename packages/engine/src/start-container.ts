@@ -59,7 +59,9 @@ export async function startContainer(
       ? await CopiedMounts.create(docker, image, mounts)
       : undefined;
   const ports = publishedPortHost(docker);
-  const mountConfig = copied ? { Mounts: copied.hostConfigMounts() } : { Binds: mounts.map(bindOf) };
+  const mountConfig = copied
+    ? { Mounts: copied.hostConfigMounts() }
+    : { Binds: mounts.map(bindOf) };
   let container: Docker.Container;
   try {
     container = await createContainer(
@@ -116,9 +118,7 @@ function createOptions(
       AutoRemove: false,
       ...mountConfig,
       // An empty HostPort makes the engine pick a free one: no fixed host port unless asked.
-      ...(portKey
-        ? { PortBindings: { [portKey]: [{ HostIp: hostIp, HostPort: hostPort }] } }
-        : {}),
+      ...(portKey ? { PortBindings: { [portKey]: [{ HostIp: hostIp, HostPort: hostPort }] } } : {}),
       ...(network ? { NetworkMode: network } : {}),
       ...(options.deviceRequests?.length ? { DeviceRequests: options.deviceRequests } : {}),
       ...options.hostConfig,
