@@ -1,0 +1,106 @@
+import type { Readable } from 'node:stream';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  connectEngine,
+  SESSION_LABEL,
+  sessionId,
+  sweepLeftovers,
+  type Engine,
+} from '@sagemaker-templates/engine';
+import { fixtureManifest } from './fixtures.ts';
+import { runSuite } from './runner.ts';
+import { buildFixture } from './test-support/build-fixture.ts';
+import { startTcpEngineProxy, type TcpEngineProxy } from './test-support/tcp-engine-proxy.ts';
+
+// A "remote" engine: the local one behind tcp://127.0.0.1:<port>. The suite cannot tell it shares
+// this file system, so every /opt/ml folder must travel in volumes, never as a bind mount.
+const local = connectEngine({ socketPath: '/var/run/docker.sock' });
+const CHECKS = [
+  'train.exit.success',
+  'train.model.written',
+  'train.failure.file',
+  'train.channels.read-only',
+  'serve.ping.ok',
+  'serve.invocations.content-types',
+];
+let proxy: TcpEngineProxy;
+let image: string;
+
+beforeAll(async () => {
+  image = await buildFixture('good', local);
+  proxy = await startTcpEngineProxy();
+});
+afterAll(async () => {
+  await proxy?.close();
+  await sweepLeftovers(local, { session: sessionId });
+});
+
+/** Inspects every container this session creates or starts, until `stop()`. */
+async function watchContainers(docker: Engine) {
+  const seen = new Map<string, { mounts: string[]; binds: string[] }>();
+  const events = (await docker.getEvents({
+    filters: JSON.stringify({
+      type: ['container'],
+      event: ['create', 'start'],
+      label: [`${SESSION_LABEL}=${sessionId}`],
+    }),
+  })) as unknown as Readable;
+  const inspections: Promise<void>[] = [];
+  events.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+      const { id } = JSON.parse(line) as { id: string };
+      const inspection = docker
+        .getContainer(id)
+        .inspect()
+        .then(
+          (info) =>
+            void seen.set(id, {
+              mounts: (info.Mounts ?? []).map((m) => `${m.Type}:${m.Destination}`),
+              binds: info.HostConfig.Binds ?? [],
+            }),
+          () => undefined, // a loader container may be gone already: it never starts
+        );
+      inspections.push(inspection);
+    }
+  });
+  return {
+    seen,
+    stop: async () => {
+      events.destroy();
+      await Promise.all(inspections);
+    },
+  };
+}
+
+it('runs training and serving checks on a tcp engine with every folder in volumes', async () => {
+  const previous = process.env.DOCKER_HOST;
+  process.env.DOCKER_HOST = proxy.dockerHost;
+  const docker = connectEngine();
+  if (previous === undefined) delete process.env.DOCKER_HOST;
+  else process.env.DOCKER_HOST = previous;
+
+  const watch = await watchContainers(local);
+  const report = await runSuite({
+    image,
+    manifestPath: fixtureManifest('good'),
+    only: CHECKS,
+    docker,
+    fuzzCount: 5,
+  });
+  await watch.stop();
+
+  const results = report.results.filter((r) => CHECKS.includes(r.id));
+  expect(results.map((r) => [r.id, r.status, r.status === 'pass' ? '' : r.message])).toEqual(
+    CHECKS.map((id) => [id, 'pass', '']),
+  );
+  const containers = [...watch.seen.values()];
+  expect(containers.length).toBeGreaterThanOrEqual(3);
+  expect(containers.flatMap((c) => c.binds)).toEqual([]);
+  expect(containers.flatMap((c) => c.mounts).filter((m) => !m.startsWith('volume:'))).toEqual([]);
+  expect(containers.flatMap((c) => c.mounts)).toContain('volume:/opt/ml/model');
+  expect(report.engine).toMatchObject({
+    address: `http://127.0.0.1:${proxy.port}`,
+    remote: true,
+    files: 'copied',
+  });
+});
