@@ -2,6 +2,8 @@ import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   connectEngine,
+  engineGpuCount,
+  hostGpuCount,
   SESSION_LABEL,
   sessionId,
   sweepLeftovers,
@@ -98,6 +100,8 @@ it('runs training and serving checks on a tcp engine with every folder in volume
   expect(containers.flatMap((c) => c.binds)).toEqual([]);
   expect(containers.flatMap((c) => c.mounts).filter((m) => !m.startsWith('volume:'))).toEqual([]);
   expect(containers.flatMap((c) => c.mounts)).toContain('volume:/opt/ml/model');
+  // This engine's GPUs are this host's; asked from a container there, as for any remote engine.
+  expect(await engineGpuCount(docker, image)).toBe(await hostGpuCount());
   expect(report.engine).toMatchObject({
     address: `http://127.0.0.1:${proxy.port}`,
     remote: true,

@@ -10,6 +10,7 @@ import {
 import {
   connectEngine,
   describeEngine,
+  engineCanRun,
   engineLine,
   inspectImage,
   sizedHostConfig,
@@ -108,7 +109,11 @@ async function openSuite(options: SuiteOptions, checks: readonly Check[]) {
   options.onProgress?.(`engine: ${engineLine(engine)}`);
   const info = await existingImage(docker, options.image);
   assertKnownIds(options.only ?? [], checks);
-  const platform = await platformRunOf(info, options.emulationScale ?? DEFAULT_EMULATION_SCALE);
+  const platform = await platformRunOf(
+    info,
+    options.emulationScale ?? DEFAULT_EMULATION_SCALE,
+    (known) => engineCanRun(docker, known),
+  );
   options.onProgress?.(`platform: ${describePlatformRun(platform)}`);
   const manifest = withLongevity(manifestForPlatform(declared, platform), options.longevitySeconds);
   const declaredType = declaredInstanceType(declared, platform.platform);

@@ -4,7 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { DEFAULT_PLATFORM, type TemplateManifest } from '@sagemaker-templates/contract';
 import {
   createNetwork,
-  hostGpuCount,
+  engineGpuCount,
   inspectImage,
   readImageFiles,
   ServingRun,
@@ -76,7 +76,7 @@ export class DockerProbes implements Probes {
   }
 
   hostGpus(): Promise<number> {
-    return hostGpuCount();
+    return engineGpuCount(this.docker, this.image);
   }
 
   /** A new empty host folder, removed with the probes (e.g. code to mount into a container). */

@@ -5,6 +5,7 @@ export * from './container-exited-error.ts';
 export * from './copied-mounts.ts';
 export * from './docker-context.ts';
 export * from './engine-files.ts';
+export * from './engine-host.ts';
 export * from './content-hash.ts';
 export * from './tree-hash.ts';
 export * from './context-files.ts';
