@@ -5,6 +5,7 @@ import { DEFAULT_PLATFORM, type TemplateManifest } from '@sagemaker-templates/co
 import {
   createNetwork,
   engineGpuCount,
+  publishedPortHost,
   inspectImage,
   readImageFiles,
   ServingRun,
@@ -287,6 +288,13 @@ export class DockerProbes implements Probes {
   }
 
   async #serve(variant: Observed.ServingVariant = {}): Promise<Observed.ServingSession> {
+    // An isolated server is reached at its address on an internal network, which only the engine's
+    // own host routes to: from here it would look like a server that never answers.
+    if (variant.isolated && publishedPortHost(this.docker).connectTo !== '127.0.0.1')
+      throw new BlockedError(
+        'the engine',
+        "an isolated server on a remote engine is reachable only from that engine's host; run this check there",
+      );
     const source = variant.emptyModel ? undefined : await this.#modelSource();
     const names = variant.multiModelNames;
     this.onProgress(`serving container${variant.label ? ` (${variant.label})` : ''}`);
