@@ -74,12 +74,30 @@ async function watchContainers(docker: Engine) {
   };
 }
 
-it('runs training and serving checks on a tcp engine with every folder in volumes', async () => {
+/** A client as `DOCKER_HOST=<dockerHost>` makes it, leaving DOCKER_HOST as it was. */
+function engineAt(dockerHost: string): Engine {
   const previous = process.env.DOCKER_HOST;
-  process.env.DOCKER_HOST = proxy.dockerHost;
-  const docker = connectEngine();
-  if (previous === undefined) delete process.env.DOCKER_HOST;
-  else process.env.DOCKER_HOST = previous;
+  process.env.DOCKER_HOST = dockerHost;
+  try {
+    return connectEngine();
+  } finally {
+    if (previous === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = previous;
+  }
+}
+
+/** The default bridge's gateway: an address of this host that is not loopback, nor reachable from others. */
+async function bridgeGateway(): Promise<string | undefined> {
+  const bridge = await local
+    .getNetwork('bridge')
+    .inspect()
+    .catch(() => undefined);
+  const config = (bridge as { IPAM?: { Config?: { Gateway?: string }[] } } | undefined)?.IPAM;
+  return config?.Config?.find((c) => c.Gateway && !c.Gateway.includes(':'))?.Gateway;
+}
+
+it('runs training and serving checks on a tcp engine with every folder in volumes', async () => {
+  const docker = engineAt(proxy.dockerHost);
 
   const watch = await watchContainers(local);
   const report = await runSuite({
@@ -106,5 +124,28 @@ it('runs training and serving checks on a tcp engine with every folder in volume
     address: `http://127.0.0.1:${proxy.port}`,
     remote: true,
     files: 'copied',
+  });
+});
+
+it('reaches a server published on a non-loopback engine host at that host, and skips isolation', async (t) => {
+  const gateway = await bridgeGateway();
+  if (!gateway) return t.skip('the engine has no IPv4 bridge gateway to listen on');
+  await using remote = await startTcpEngineProxy({ host: gateway });
+  const report = await runSuite({
+    image,
+    manifestPath: fixtureManifest('good'),
+    only: ['serve.ping.ok', 'serve.network-isolation'],
+    docker: engineAt(remote.dockerHost),
+    fuzzCount: 5,
+  });
+  const outcome = (id: string) => report.results.find((r) => r.id === id);
+  expect(outcome('serve.ping.ok')).toMatchObject({ status: 'pass' });
+  expect(outcome('serve.network-isolation')).toMatchObject({
+    status: 'skip',
+    message: expect.stringMatching(/reachable only from that engine's host/) as unknown,
+  });
+  expect(report.engine).toMatchObject({
+    address: `http://${gateway}:${remote.port}`,
+    remote: true,
   });
 });

@@ -2,16 +2,20 @@ import { createConnection, createServer, type Socket } from 'node:net';
 
 /** A TCP port on 127.0.0.1 forwarding to the local engine's socket: a "remote" engine for tests. */
 export interface TcpEngineProxy extends AsyncDisposable {
-  /** `tcp://127.0.0.1:<port>`, for DOCKER_HOST. */
+  /** `tcp://<host>:<port>`, for DOCKER_HOST. */
   dockerHost: string;
   port: number;
   close(): Promise<void>;
 }
 
-/** Starts a proxy to `socketPath`; `await using` closes it and every connection through it. */
-export async function startTcpEngineProxy(
+/**
+ * Starts a proxy on `host` (default loopback) to `socketPath`; `await using` closes it and every
+ * connection through it. Listen on an address other hosts cannot reach: it grants the engine.
+ */
+export async function startTcpEngineProxy({
+  host = '127.0.0.1',
   socketPath = '/var/run/docker.sock',
-): Promise<TcpEngineProxy> {
+}: { host?: string; socketPath?: string } = {}): Promise<TcpEngineProxy> {
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);
@@ -28,7 +32,7 @@ export async function startTcpEngineProxy(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(0, host, resolve);
   });
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('the engine proxy has no TCP port');
@@ -37,7 +41,7 @@ export async function startTcpEngineProxy(
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
   return {
-    dockerHost: `tcp://127.0.0.1:${address.port}`,
+    dockerHost: `tcp://${host}:${address.port}`,
     port: address.port,
     close,
     [Symbol.asyncDispose]: close,
