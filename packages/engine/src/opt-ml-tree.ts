@@ -135,7 +135,10 @@ export class OptMlTree implements AsyncDisposable {
     return path.join(this.dataDir, name);
   }
 
-  /** Docker `Binds` mounting this tree at /opt/ml (an engine sharing this file system only). */
+  /**
+   * Docker `Binds` mounting this tree at /opt/ml, for an engine that shares this file system only:
+   * pass {@link mounts} to startContainer instead, which also works for a remote engine.
+   */
   binds(options: OptMlBindOptions = {}): string[] {
     return this.mounts(options).map(
       (mount) => `${mount.source}:${mount.target}${mount.readOnly ? ':ro' : ''}`,
