@@ -79,6 +79,17 @@ describe('docker contexts', () => {
     expect(skip.agent.options.rejectUnauthorized).toBe(false);
   });
 
+  it('reads TLS material from ~/.docker when DOCKER_TLS_VERIFY=1 names no DOCKER_CERT_PATH', async () => {
+    const env = { DOCKER_HOST: 'tcp://gpu-1:2376', DOCKER_TLS_VERIFY: '1' };
+    expect(() => dockerContextOptions(env, home)).toThrow(/needs ca.pem, cert.pem and key.pem/);
+    await mkdir(path.join(home, '.docker'), { recursive: true });
+    for (const file of ['ca', 'cert', 'key'])
+      await writeFile(path.join(home, '.docker', `${file}.pem`), file.toUpperCase());
+    const options = dockerContextOptions(env, home);
+    expect([options?.ca, options?.cert, options?.key].map(String)).toEqual(['CA', 'CERT', 'KEY']);
+    expect(dockerContextOptions({ ...env, DOCKER_CERT_PATH: '/certs' }, home)).toBeUndefined();
+  });
+
   it('leaves the choice to DOCKER_HOST when it is set, and names a missing context', async () => {
     expect(dockerContextOptions({ DOCKER_HOST: 'tcp://x:1', DOCKER_CONTEXT: 'gpu' }, home)).toBe(
       undefined,

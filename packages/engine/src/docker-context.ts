@@ -109,12 +109,31 @@ function tlsOptions(endpoint: DockerContextEndpoint): Docker.DockerOptions {
   return { protocol: 'https', ...material, ...agent } as Docker.DockerOptions;
 }
 
-/** Options for the engine of the current docker context, or undefined when DOCKER_HOST decides. */
+/**
+ * DOCKER_TLS_VERIFY=1 without DOCKER_CERT_PATH: the docker CLI then reads ca.pem, cert.pem and
+ * key.pem from its configuration folder, which dockerode does not; undefined in any other case.
+ */
+function defaultCertOptions(env: NodeJS.ProcessEnv, home: string) {
+  if (!env.DOCKER_HOST || env.DOCKER_TLS_VERIFY !== '1' || env.DOCKER_CERT_PATH) return undefined;
+  const dir = configDir(env, home);
+  const files = ['ca.pem', 'cert.pem', 'key.pem'].map((file) => path.join(dir, file));
+  if (!files.every((file) => existsSync(file)))
+    throw new Error(
+      `DOCKER_TLS_VERIFY=1 needs ca.pem, cert.pem and key.pem in DOCKER_CERT_PATH or ${dir}; they are not there. Set DOCKER_CERT_PATH to the folder that holds them.`,
+    );
+  const [ca, cert, key] = files.map((file) => readFileSync(file));
+  return { ca, cert, key } as Docker.DockerOptions;
+}
+
+/**
+ * Options for the engine of the current docker context, or undefined when DOCKER_HOST decides
+ * (then only the TLS material the CLI would find by default, when dockerode would not).
+ */
 export function dockerContextOptions(
   env: NodeJS.ProcessEnv = process.env,
   home = homedir(),
 ): Docker.DockerOptions | undefined {
-  if (env.DOCKER_HOST) return undefined;
+  if (env.DOCKER_HOST) return defaultCertOptions(env, home);
   const name = currentContextName(env, home);
   return name ? contextEngineOptions(readDockerContext(name, env, home)) : undefined;
 }
