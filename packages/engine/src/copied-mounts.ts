@@ -171,8 +171,8 @@ async function extractInto(archive: Readable, dir: string): Promise<void> {
       const relative = header.name.split('/').slice(1).join('/');
       const target = path.join(dir, relative);
       const write = async () => {
-        if (!target.startsWith(dir))
-          throw new Error(`Archive entry ${header.name} escapes ${dir}.`);
+        if (path.relative(dir, target).startsWith('..'))
+          throw new Error(`Archive entry ${header.name} from the engine escapes ${dir}.`);
         if (header.type === 'directory') await mkdir(target, { recursive: true });
         else if (header.type === 'file') {
           await mkdir(path.dirname(target), { recursive: true });

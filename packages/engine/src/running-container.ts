@@ -64,7 +64,16 @@ export class RunningContainer implements AsyncDisposable {
    */
   async copyBack(): Promise<void> {
     if (!this.#copied || this.#copiedBack) return;
-    await this.#copied.copyBack(this.container);
+    try {
+      await this.#copied.copyBack(this.container);
+    } catch (error) {
+      // Removed meanwhile (by a check that is done with it): nothing is left to read.
+      if (hasEngineStatus(error, 404)) return;
+      throw new Error(
+        `Cannot copy /opt/ml results of ${this.describe()} back from the engine: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
     this.#copiedBack = true;
   }
 
