@@ -17,13 +17,19 @@ import { startTcpEngineProxy, type TcpEngineProxy } from './test-support/tcp-eng
 // A "remote" engine: the local one behind tcp://127.0.0.1:<port>. The suite cannot tell it shares
 // this file system, so every /opt/ml folder must travel in volumes, never as a bind mount.
 const local = connectEngine({ socketPath: '/var/run/docker.sock' });
+// Every way a host path reaches a container: the /opt/ml tree (read-only channels and model too),
+// a writable /opt/ml/code (toolkit), a single file (the fake nvidia-smi), multi-model staging.
 const CHECKS = [
   'train.exit.success',
   'train.model.written',
   'train.failure.file',
   'train.channels.read-only',
+  'train.network-isolation',
+  'train.gpu.simulated',
+  'toolkit.program.code-dir',
   'serve.ping.ok',
   'serve.invocations.content-types',
+  'mme.load',
 ];
 let proxy: TcpEngineProxy;
 let image: string;
