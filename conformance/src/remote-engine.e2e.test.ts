@@ -1,7 +1,12 @@
+import { createHash } from 'node:crypto';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   connectEngine,
+  describeEngine,
   engineGpuCount,
   hostGpuCount,
   SESSION_LABEL,
@@ -13,6 +18,7 @@ import { fixtureManifest } from './fixtures.ts';
 import { runSuite } from './runner.ts';
 import { buildFixture } from './test-support/build-fixture.ts';
 import { startTcpEngineProxy, type TcpEngineProxy } from './test-support/tcp-engine-proxy.ts';
+import { startTlsEngineProxy } from './test-support/tls-engine-proxy.ts';
 
 // A "remote" engine: the local one behind tcp://127.0.0.1:<port>. The suite cannot tell it shares
 // this file system, so every /opt/ml folder must travel in volumes, never as a bind mount.
@@ -80,17 +86,24 @@ async function watchContainers(docker: Engine) {
   };
 }
 
-/** A client as `DOCKER_HOST=<dockerHost>` makes it, leaving DOCKER_HOST as it was. */
-function engineAt(dockerHost: string): Engine {
-  const previous = process.env.DOCKER_HOST;
-  process.env.DOCKER_HOST = dockerHost;
+/** A client as connectEngine() makes it under `env` (undefined: unset), leaving the environment as it was. */
+function engineWith(env: Record<string, string | undefined>): Engine {
+  const previous = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [key, value] of Object.entries(values))
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+  };
+  apply(env);
   try {
     return connectEngine();
   } finally {
-    if (previous === undefined) delete process.env.DOCKER_HOST;
-    else process.env.DOCKER_HOST = previous;
+    apply(previous);
   }
 }
+
+const engineAt = (dockerHost: string): Engine =>
+  engineWith({ DOCKER_HOST: dockerHost, DOCKER_CONTEXT: undefined });
 
 /** The default bridge's gateway: an address of this host that is not loopback, nor reachable from others. */
 async function bridgeGateway(): Promise<string | undefined> {
@@ -154,4 +167,51 @@ it('reaches a server published on a non-loopback engine host at that host, and s
     address: `http://${gateway}:${remote.port}`,
     remote: true,
   });
+});
+
+it('reaches a TLS engine with client certificates by DOCKER_HOST and by a docker context', async () => {
+  await using tls = await startTlsEngineProxy();
+  const address = `https://127.0.0.1:${tls.port}`;
+  const plain = engineWith({ DOCKER_HOST: tls.dockerHost, DOCKER_TLS_VERIFY: undefined });
+  await expect(describeEngine(plain)).rejects.toThrow(/No Docker engine answers/);
+  const byHost = engineWith({
+    DOCKER_HOST: tls.dockerHost,
+    DOCKER_TLS_VERIFY: '1',
+    DOCKER_CERT_PATH: tls.certDir,
+  });
+  expect(await describeEngine(byHost)).toMatchObject({ address, remote: true, files: 'copied' });
+
+  // The context as `docker context create remote-tls --docker host=...,ca=...,cert=...,key=...` stores it.
+  const config = await mkdtemp(join(tmpdir(), 'docker-config-'));
+  try {
+    const id = createHash('sha256').update('remote-tls').digest('hex');
+    await mkdir(join(config, 'contexts', 'meta', id), { recursive: true });
+    const endpoint = { Host: tls.dockerHost, SkipTLSVerify: false };
+    const meta = { Name: 'remote-tls', Metadata: {}, Endpoints: { docker: endpoint } };
+    await writeFile(join(config, 'contexts', 'meta', id, 'meta.json'), JSON.stringify(meta));
+    const tlsDir = join(config, 'contexts', 'tls', id, 'docker');
+    await mkdir(tlsDir, { recursive: true });
+    for (const file of ['ca.pem', 'cert.pem', 'key.pem'])
+      await cp(join(tls.certDir, file), join(tlsDir, file));
+    const byContext = engineWith({
+      DOCKER_HOST: undefined,
+      DOCKER_CONTEXT: 'remote-tls',
+      DOCKER_CONFIG: config,
+    });
+    const report = await runSuite({
+      image,
+      manifestPath: fixtureManifest('good'),
+      only: ['train.model.written', 'serve.ping.ok'],
+      docker: byContext,
+      fuzzCount: 5,
+    });
+    expect(report.engine).toMatchObject({ address, remote: true, files: 'copied' });
+    const selected = report.results.filter((r) => !/not selected/.test(r.message));
+    expect(selected.map((r) => `${r.id} ${r.status}`).sort()).toEqual([
+      'serve.ping.ok pass',
+      'train.model.written pass',
+    ]);
+  } finally {
+    await rm(config, { recursive: true, force: true });
+  }
 });
