@@ -18,6 +18,7 @@ import { fixtureManifest } from './fixtures.ts';
 import { runSuite } from './runner.ts';
 import { buildFixture } from './test-support/build-fixture.ts';
 import { startTcpEngineProxy, type TcpEngineProxy } from './test-support/tcp-engine-proxy.ts';
+import { startSshEngineProxy } from './test-support/ssh-engine-proxy.ts';
 import { startTlsEngineProxy } from './test-support/tls-engine-proxy.ts';
 
 // A "remote" engine: the local one behind tcp://127.0.0.1:<port>. The suite cannot tell it shares
@@ -214,4 +215,27 @@ it('reaches a TLS engine with client certificates by DOCKER_HOST and by a docker
   } finally {
     await rm(config, { recursive: true, force: true });
   }
+});
+
+it('reaches an engine over ssh (docker system dial-stdio) and runs training and serving there', async () => {
+  await using ssh = await startSshEngineProxy();
+  const docker = engineWith({ DOCKER_HOST: ssh.dockerHost, SSH_AUTH_SOCK: undefined });
+  const report = await runSuite({
+    image,
+    manifestPath: fixtureManifest('good'),
+    only: ['train.model.written', 'serve.ping.ok', 'serve.sigterm'],
+    docker,
+    fuzzCount: 5,
+  });
+  expect(report.engine).toMatchObject({
+    address: expect.stringMatching(/^ssh:\/\/127\.0\.0\.1:/) as unknown,
+    remote: true,
+    files: 'copied',
+  });
+  const selected = report.results.filter((r) => !/not selected/.test(r.message));
+  expect(selected.map((r) => `${r.id} ${r.status}`).sort()).toEqual([
+    'serve.ping.ok pass',
+    'serve.sigterm pass',
+    'train.model.written pass',
+  ]);
 });
