@@ -1,5 +1,6 @@
 import type { Level, Profile, Status } from './check.ts';
 import type { InstanceType } from '@sagemaker-templates/contract';
+import type { EngineDescription } from '@sagemaker-templates/engine';
 import type { PlatformRun } from './platform-run.ts';
 
 export interface CheckResult {
@@ -23,6 +24,8 @@ export interface SuiteReport {
   manifest: string;
   /** The image's platform and how it ran here: emulated runs scale every time budget. */
   platform?: PlatformRun;
+  /** The engine that ran the containers: its address, version, and whether it is remote. */
+  engine?: EngineDescription;
   /** The instance type every container was sized as (memory without swap, vCPUs), if any. */
   instance?: InstanceType;
   /** The robustness profile's seed and size: `--seed` replays the same garbage. */

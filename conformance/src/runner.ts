@@ -9,6 +9,9 @@ import {
 } from '@sagemaker-templates/contract';
 import {
   connectEngine,
+  describeEngine,
+  engineCanRun,
+  engineLine,
   inspectImage,
   sizedHostConfig,
   sweepLeftovers,
@@ -67,7 +70,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const checks = options.checks ?? allChecks;
-  const { ctx, imageId, probes, instance } = await openSuite(options, checks);
+  const { ctx, imageId, probes, instance, engine } = await openSuite(options, checks);
   let results: CheckResult[];
   try {
     results = await runPhases(checks, ctx, options);
@@ -82,6 +85,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
     imageId,
     manifest: options.manifestPath,
     platform: ctx.platform,
+    engine,
     ...(instance ? { instance: instance.type } : {}),
     fuzz: ctx.fuzz,
     startedAt,
@@ -101,9 +105,15 @@ async function openSuite(options: SuiteOptions, checks: readonly Check[]) {
   const declared = await loadManifest(manifestPath);
   assertSuiteInputs(declared, options.manifestPath, dirname(manifestPath), checks);
   const docker = options.docker ?? connectEngine();
+  const engine = await describeEngine(docker);
+  options.onProgress?.(`engine: ${engineLine(engine)}`);
   const info = await existingImage(docker, options.image);
   assertKnownIds(options.only ?? [], checks);
-  const platform = await platformRunOf(info, options.emulationScale ?? DEFAULT_EMULATION_SCALE);
+  const platform = await platformRunOf(
+    info,
+    options.emulationScale ?? DEFAULT_EMULATION_SCALE,
+    (known) => engineCanRun(docker, known),
+  );
   options.onProgress?.(`platform: ${describePlatformRun(platform)}`);
   const manifest = withLongevity(manifestForPlatform(declared, platform), options.longevitySeconds);
   const declaredType = declaredInstanceType(declared, platform.platform);
@@ -125,7 +135,7 @@ async function openSuite(options: SuiteOptions, checks: readonly Check[]) {
   );
   const manifestDir = dirname(manifestPath);
   const ctx: CheckContext = { image: options.image, manifest, manifestDir, probes, fuzz, platform };
-  return { ctx, imageId: info.Id, probes, instance };
+  return { ctx, imageId: info.Id, probes, instance, engine };
 }
 
 /** The manifest with --longevity-seconds in place of budgets.longevitySeconds, when given. */

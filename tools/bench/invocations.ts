@@ -115,7 +115,7 @@ async function train(): Promise<void> {
     cmd: ['train'],
     // The host name resourceconfig.json names: toolkits resolve every host before they start.
     hostname: 'algo-1',
-    binds: trainTree.binds(),
+    mounts: trainTree.mounts(),
   });
   const exit = await trainer.waitForExit(600_000);
   if (exit.exitCode !== 0) throw new Error(`training failed: ${await trainer.logs()}`);
@@ -129,7 +129,7 @@ function serve(workers: number): Promise<RunningContainer> {
     image,
     cmd: ['serve'],
     env: { SAGEMAKER_MODEL_SERVER_WORKERS: String(workers) },
-    binds: serveTree.binds({ readOnlyModel: true, include: ['model'] }),
+    mounts: serveTree.mounts({ readOnlyModel: true, include: ['model'] }),
     publishPort: true,
   });
 }

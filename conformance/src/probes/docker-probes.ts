@@ -4,7 +4,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { DEFAULT_PLATFORM, type TemplateManifest } from '@sagemaker-templates/contract';
 import {
   createNetwork,
-  hostGpuCount,
+  engineGpuCount,
+  publishedPortHost,
   inspectImage,
   readImageFiles,
   ServingRun,
@@ -76,7 +77,7 @@ export class DockerProbes implements Probes {
   }
 
   hostGpus(): Promise<number> {
-    return hostGpuCount();
+    return engineGpuCount(this.docker, this.image);
   }
 
   /** A new empty host folder, removed with the probes (e.g. code to mount into a container). */
@@ -287,6 +288,13 @@ export class DockerProbes implements Probes {
   }
 
   async #serve(variant: Observed.ServingVariant = {}): Promise<Observed.ServingSession> {
+    // An isolated server is reached at its address on an internal network, which only the engine's
+    // own host routes to: from here it would look like a server that never answers.
+    if (variant.isolated && publishedPortHost(this.docker).connectTo !== '127.0.0.1')
+      throw new BlockedError(
+        'the engine',
+        "an isolated server on a remote engine is reachable only from that engine's host; run this check there",
+      );
     const source = variant.emptyModel ? undefined : await this.#modelSource();
     const names = variant.multiModelNames;
     this.onProgress(`serving container${variant.label ? ` (${variant.label})` : ''}`);

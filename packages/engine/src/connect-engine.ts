@@ -1,4 +1,6 @@
 import Docker from 'dockerode';
+import { dockerContextOptions } from './docker-context.ts';
+import { engineFiles, engineIsRemote, type EngineFiles } from './engine-files.ts';
 
 const ENSURE_HINT = 'Run `bash tools/machine/ensure-docker.sh` or set DOCKER_HOST.';
 
@@ -9,6 +11,8 @@ export interface EngineInfo {
   os: string;
   arch: string;
   address: string;
+  /** Reached over the network (tcp, https, ssh): folders are copied, ports reached at its host. */
+  remote: boolean;
 }
 
 /**
@@ -17,10 +21,15 @@ export interface EngineInfo {
  */
 export type Engine = Docker;
 
-/** A client for the engine named by DOCKER_HOST (default: the local Unix socket). */
+/**
+ * A client for the engine named by DOCKER_HOST, else by the docker CLI's current context
+ * (DOCKER_CONTEXT or `currentContext` in ~/.docker/config.json), else the local Unix socket.
+ */
 export function connectEngine(options?: Docker.DockerOptions): Engine {
+  // A broken context throws its own message (which context, which file) rather than DOCKER_HOST's.
+  const resolved = options ?? dockerContextOptions();
   try {
-    return new Docker(options);
+    return new Docker(resolved);
   } catch (error) {
     throw new Error(
       `DOCKER_HOST=${process.env.DOCKER_HOST ?? ''} is not a usable engine address. ${ENSURE_HINT}`,
@@ -68,8 +77,30 @@ export async function assertEngineAnswers(
       os: version.Os,
       arch: version.Arch,
       address,
+      remote: engineIsRemote(docker),
     };
   } catch (error) {
     throw new Error(`No Docker engine answers at ${address}. ${ENSURE_HINT}`, { cause: error });
   }
 }
+
+/** Which engine ran something, for reports: where, which version, and how folders reached it. */
+export interface EngineDescription {
+  address: string;
+  version: string;
+  os: string;
+  arch: string;
+  remote: boolean;
+  /** `shared`: folders bind-mounted; `copied`: copied into volumes and back (see engineFiles). */
+  files: EngineFiles;
+}
+
+/** Describes the engine `docker` reaches, or throws (as assertEngineAnswers) when none answers. */
+export async function describeEngine(docker: Docker): Promise<EngineDescription> {
+  const { address, version, os, arch, remote } = await assertEngineAnswers(docker);
+  return { address, version, os, arch, remote, files: engineFiles(docker) };
+}
+
+/** One line for progress output: `tcp://gpu-1:2376 (Docker 27.3.1, remote, folders copied)`. */
+export const engineLine = (engine: EngineDescription): string =>
+  `${engine.address} (Docker ${engine.version} ${engine.os}/${engine.arch}, ${engine.remote ? 'remote' : 'local'}, folders ${engine.files === 'copied' ? 'copied into volumes' : 'bind-mounted'})`;

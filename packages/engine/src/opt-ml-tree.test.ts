@@ -54,6 +54,20 @@ describe('OptMlTree', () => {
     }
   });
 
+  it('describes its mounts: model/ and output/ are copied back, read-only parts are not', async () => {
+    await using fixtures = await tempContext({ 'a.csv': '1\n' });
+    await using tree = await OptMlTree.create({ channels: { train: fixtures.dir } });
+    expect(tree.mounts({ readOnlyChannels: true })).toEqual([
+      { source: tree.inputDir, target: '/opt/ml/input' },
+      { source: tree.channelDir('train'), target: '/opt/ml/input/data/train', readOnly: true },
+      { source: tree.modelDir, target: '/opt/ml/model', readOnly: false, copyBack: true },
+      { source: tree.outputDir, target: '/opt/ml/output', copyBack: true },
+    ]);
+    expect(tree.mounts({ readOnlyModel: true, include: ['model'] })).toEqual([
+      { source: tree.modelDir, target: '/opt/ml/model', readOnly: true, copyBack: false },
+    ]);
+  });
+
   it('binds /opt/ml parts, read-only where asked', async () => {
     await using fixtures = await tempContext({ 'train/a.csv': '1' });
     await using tree = await OptMlTree.create({

@@ -23,6 +23,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compareCodeUnits } from './context-files.ts';
+import type { MountSpec } from './copied-mounts.ts';
 import { startContainer } from './start-container.ts';
 
 /** What goes into a synthetic /opt/ml tree. */
@@ -134,23 +135,46 @@ export class OptMlTree implements AsyncDisposable {
     return path.join(this.dataDir, name);
   }
 
-  /** Docker `Binds` mounting this tree at /opt/ml. */
-  binds({
+  /**
+   * Docker `Binds` mounting this tree at /opt/ml, for an engine that shares this file system only:
+   * pass {@link mounts} to startContainer instead, which also works for a remote engine.
+   */
+  binds(options: OptMlBindOptions = {}): string[] {
+    return this.mounts(options).map(
+      (mount) => `${mount.source}:${mount.target}${mount.readOnly ? ':ro' : ''}`,
+    );
+  }
+
+  /**
+   * This tree at /opt/ml for startContainer's `mounts`: bound, or copied for a remote engine, where
+   * model/ and output/ (what the host reads afterwards) are copied back once the container stops.
+   */
+  mounts({
     readOnlyModel = false,
     readOnlyChannels = false,
     include = ['input', 'model', 'output'],
-  }: OptMlBindOptions = {}): string[] {
-    const binds: string[] = [];
+  }: OptMlBindOptions = {}): MountSpec[] {
+    const mounts: MountSpec[] = [];
     if (include.includes('input')) {
-      binds.push(`${this.inputDir}:${paths.input}`);
+      mounts.push({ source: this.inputDir, target: paths.input });
       if (readOnlyChannels)
         for (const name of this.channels)
-          binds.push(`${this.channelDir(name)}:${paths.data}/${name}:ro`);
+          mounts.push({
+            source: this.channelDir(name),
+            target: `${paths.data}/${name}`,
+            readOnly: true,
+          });
     }
     if (include.includes('model'))
-      binds.push(`${this.modelDir}:${paths.model}${readOnlyModel ? ':ro' : ''}`);
-    if (include.includes('output')) binds.push(`${this.outputDir}:${paths.output}`);
-    return binds;
+      mounts.push({
+        source: this.modelDir,
+        target: paths.model,
+        readOnly: readOnlyModel,
+        copyBack: !readOnlyModel,
+      });
+    if (include.includes('output'))
+      mounts.push({ source: this.outputDir, target: paths.output, copyBack: true });
+    return mounts;
   }
 
   /** Contents of output/failure, or undefined when the container wrote none. */

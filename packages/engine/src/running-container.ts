@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { ContainerExitedError } from './container-exited-error.ts';
+import type { CopiedMounts } from './copied-mounts.ts';
 import { hasEngineStatus } from './engine-status.ts';
 import type { WaitStrategy } from './wait-strategy.ts';
 import { demuxLogs, lastLines, LogDemuxer, quoteLines } from './log-demux.ts';
@@ -33,13 +34,47 @@ export class RunningContainer implements AsyncDisposable {
     readonly container: Docker.Container,
     readonly image: string,
     readonly cmd: readonly string[],
-    /** Host port on 127.0.0.1 that forwards to {@link containerPort}, when one was published. */
+    /** Host port on {@link host} that forwards to {@link containerPort}, when one was published. */
     readonly hostPort: number | undefined,
     readonly containerPort: number | undefined,
     /** `performance.now()` when the engine reported the container started. */
     readonly startedAt: number,
+    {
+      host = '127.0.0.1',
+      copied,
+    }: {
+      /** Where the published port is reached: loopback, or a remote engine's host name. */
+      host?: string;
+      /** Folders copied into volumes (a remote engine): copied back once it stops, removed with it. */
+      copied?: CopiedMounts;
+    } = {},
   ) {
     this.id = container.id;
+    this.host = host;
+    this.#copied = copied;
+  }
+
+  readonly host: string;
+  readonly #copied: CopiedMounts | undefined;
+  #copiedBack = false;
+
+  /**
+   * Copies what the stopped container wrote to its copied mounts back to their host folders, once
+   * (nothing to do when the engine shares this file system: the folders are bound).
+   */
+  async copyBack(): Promise<void> {
+    if (!this.#copied || this.#copiedBack) return;
+    try {
+      await this.#copied.copyBack(this.container);
+    } catch (error) {
+      // Removed meanwhile (by a check that is done with it): nothing is left to read.
+      if (hasEngineStatus(error, 404)) return;
+      throw new Error(
+        `Cannot copy /opt/ml results of ${this.describe()} back from the engine: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+    this.#copiedBack = true;
   }
 
   /** `container <short id> (image <image>, cmd <cmd>)`, for messages. */
@@ -47,12 +82,12 @@ export class RunningContainer implements AsyncDisposable {
     return `container ${this.id.slice(0, 12)} (image ${this.image}${this.cmd.length ? `, cmd \`${this.cmd.join(' ')}\`` : ''})`;
   }
 
-  /** `http://127.0.0.1:<hostPort><path>`; throws when no port was published. */
+  /** `http://<host>:<hostPort><path>`; throws when no port was published. */
   url(path = '/'): string {
     if (this.hostPort === undefined) {
       throw new Error(`${this.describe()} publishes no port. Start it with \`publishPort: true\`.`);
     }
-    return `http://127.0.0.1:${this.hostPort}${path.startsWith('/') ? path : `/${path}`}`;
+    return `http://${this.host}:${this.hostPort}${path.startsWith('/') ? path : `/${path}`}`;
   }
 
   /** The engine's full description of the container. */
@@ -236,6 +271,7 @@ export class RunningContainer implements AsyncDisposable {
         condition: 'not-running',
         abortSignal,
       })) as { StatusCode: number };
+      await this.copyBack();
       return {
         exitCode: StatusCode,
         timedOut: false,
@@ -302,13 +338,15 @@ export class RunningContainer implements AsyncDisposable {
       await this.container.stop({ t: timeoutSeconds });
     } catch (error) {
       if (!hasEngineStatus(error, 304, 404)) throw error;
+      if (hasEngineStatus(error, 404)) return;
     }
+    await this.copyBack();
   }
 
   /** Removes the container and its anonymous volumes, killing it if needed; safe to call more than once. */
   remove(): Promise<void> {
     this.removal ??= this.container.remove({ force: true, v: true }).then(
-      () => undefined,
+      () => this.#copied?.remove(),
       (error: unknown) => {
         // 404: already gone; 409: the engine is already removing it.
         if (!hasEngineStatus(error, 404, 409)) {

@@ -153,7 +153,8 @@ function startServer(
   return startContainer(engine, {
     image: options.image,
     cmd: ['serve'],
-    binds: [...tree.binds({ readOnlyModel: true, include: ['model'] }), ...modelBinds],
+    mounts: tree.mounts({ readOnlyModel: true, include: ['model'] }),
+    ...(modelBinds.length ? { binds: modelBinds } : {}),
     ...(network ? { network } : { publishPort: port, hostPort: options.hostPort }),
     ...(options.env ? { env: options.env } : {}),
     ...(options.gpus ? { deviceRequests: gpuDeviceRequests(options.gpus) } : {}),

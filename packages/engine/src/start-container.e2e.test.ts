@@ -39,7 +39,7 @@ describe('training with an /opt/ml tree', () => {
     await using container = await startContainer(session.docker, {
       image,
       cmd: ['train'],
-      binds: tree.binds({ readOnlyChannels: true }),
+      mounts: tree.mounts({ readOnlyChannels: true }),
       networkDisabled: true,
     });
     const exit = await container.waitForExit(60_000);
@@ -60,7 +60,7 @@ describe('training with an /opt/ml tree', () => {
       await using container = await startContainer(session.docker, {
         image,
         cmd: ['train'],
-        binds: tree.binds(),
+        mounts: tree.mounts(),
       });
       expect((await container.waitForExit(60_000)).exitCode).toBe(2);
       expect(await tree.readFailure()).toBe('epochs must be at least 1, got 0\n');

@@ -1,6 +1,8 @@
 import { limits } from '@sagemaker-templates/contract';
 import type Docker from 'dockerode';
 import { engineAddress } from './connect-engine.ts';
+import { bindOf, CopiedMounts, parseBind, type MountSpec } from './copied-mounts.ts';
+import { engineFiles, publishedPortHost } from './engine-files.ts';
 import { engineMessage, hasEngineStatus } from './engine-status.ts';
 import { managedLabels } from './labels.ts';
 import { RunningContainer } from './running-container.ts';
@@ -12,9 +14,17 @@ export interface StartContainerOptions {
   cmd?: string[];
   entrypoint?: string[];
   env?: Record<string, string>;
-  /** Docker `Binds` (`host:container[:ro]`), e.g. from `OptMlTree.binds()`. */
+  /**
+   * Docker `Binds` (`host:container[:ro]`); writable ones are copied back when the engine does not
+   * share this file system (see engineFiles).
+   */
   binds?: string[];
-  /** Publish this container port (`true`: 8080) on 127.0.0.1 at a random host port. */
+  /** Host paths the container sees, e.g. from `OptMlTree.mounts()`: bound, or copied (see engineFiles). */
+  mounts?: MountSpec[];
+  /**
+   * Publish this container port (`true`: 8080) at a random host port: on 127.0.0.1 for a local
+   * engine, on all interfaces of the engine's host for a remote one (see publishedPortHost).
+   */
   publishPort?: boolean | number;
   /** The loopback host port to publish it on; default a free one the engine picks. */
   hostPort?: number | undefined;
@@ -43,11 +53,31 @@ export async function startContainer(
   const containerPort =
     options.publishPort === true ? limits.servingPort : options.publishPort || undefined;
   const portKey = containerPort === undefined ? undefined : `${containerPort}/tcp`;
-  const container = await createContainer(docker, createOptions(options, portKey));
+  const mounts = [...(options.binds ?? []).map(parseBind), ...(options.mounts ?? [])];
+  const copied =
+    mounts.length && engineFiles(docker) === 'copied'
+      ? await CopiedMounts.create(docker, image, mounts)
+      : undefined;
+  const ports = publishedPortHost(docker);
+  const mountConfig = copied
+    ? { Mounts: copied.hostConfigMounts() }
+    : { Binds: mounts.map(bindOf) };
+  let container: Docker.Container;
   try {
+    container = await createContainer(
+      docker,
+      createOptions(options, portKey, { ...(mounts.length ? mountConfig : {}) }, ports.bindTo),
+    );
+  } catch (error) {
+    await copied?.remove();
+    throw error;
+  }
+  try {
+    await copied?.copyFiles(container);
     await container.start();
   } catch (error) {
     await container.remove({ force: true, v: true }).catch(() => undefined);
+    await copied?.remove();
     throw new Error(
       `Container of ${image} with cmd \`${cmd.join(' ')}\` did not start: ${engineMessage(error)}`,
       { cause: error },
@@ -55,13 +85,18 @@ export async function startContainer(
   }
   const startedAt = performance.now();
   const hostPort = portKey ? await publishedPort(container, portKey) : undefined;
-  return new RunningContainer(container, image, cmd, hostPort, containerPort, startedAt);
+  return new RunningContainer(container, image, cmd, hostPort, containerPort, startedAt, {
+    host: ports.connectTo,
+    ...(copied ? { copied } : {}),
+  });
 }
 
-/** The engine's create request for `options`; `portKey` (`8080/tcp`) is published on loopback. */
+/** The engine's create request for `options`; `portKey` (`8080/tcp`) is published on `hostIp`. */
 function createOptions(
   options: StartContainerOptions,
   portKey: string | undefined,
+  mountConfig: Pick<Docker.HostConfig, 'Binds' | 'Mounts'>,
+  hostIp: string,
 ): Docker.ContainerCreateOptions {
   const { network, networkAliases } = options;
   const hostPort = options.hostPort ? String(options.hostPort) : '';
@@ -81,11 +116,9 @@ function createOptions(
     ...(portKey ? { ExposedPorts: { [portKey]: {} } } : {}),
     HostConfig: {
       AutoRemove: false,
-      ...(options.binds ? { Binds: options.binds } : {}),
+      ...mountConfig,
       // An empty HostPort makes the engine pick a free one: no fixed host port unless asked.
-      ...(portKey
-        ? { PortBindings: { [portKey]: [{ HostIp: '127.0.0.1', HostPort: hostPort }] } }
-        : {}),
+      ...(portKey ? { PortBindings: { [portKey]: [{ HostIp: hostIp, HostPort: hostPort }] } } : {}),
       ...(network ? { NetworkMode: network } : {}),
       ...(options.deviceRequests?.length ? { DeviceRequests: options.deviceRequests } : {}),
       ...options.hostConfig,
@@ -115,10 +148,10 @@ async function createContainer(
   }
 }
 
-/** The loopback host port the engine picked for `portKey`. */
+/** The host port the engine picked for `portKey` (the IPv4 one when it published two). */
 async function publishedPort(container: Docker.Container, portKey: string) {
   const info = await container.inspect().catch(() => undefined);
   const bindings = info?.NetworkSettings.Ports?.[portKey];
-  const binding = bindings?.find((entry) => entry.HostIp === '127.0.0.1') ?? bindings?.[0];
+  const binding = bindings?.find((entry) => !entry.HostIp.includes(':')) ?? bindings?.[0];
   return binding ? Number(binding.HostPort) : undefined;
 }

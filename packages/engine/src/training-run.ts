@@ -40,7 +40,7 @@ export interface TrainingRunOptions {
   /** TRAINING_JOB_NAME; default `local-training`. */
   jobName?: string;
   env?: Record<string, string>;
-  /** Extra bind mounts (`host:container[:ro]`). */
+  /** Extra mounts (`host:container[:ro]`): bound, or copied for a remote engine (see engineFiles). */
   binds?: string[];
   /** Where the /opt/ml tree is made; default the OS temp folder. */
   parentDir?: string;
@@ -138,10 +138,8 @@ export class TrainingRun implements AsyncDisposable {
       image: options.image,
       cmd: ['train'],
       hostname: host,
-      binds: [
-        ...this.tree.binds({ readOnlyChannels: options.readOnlyChannels ?? false }),
-        ...(options.binds ?? []),
-      ],
+      mounts: this.tree.mounts({ readOnlyChannels: options.readOnlyChannels ?? false }),
+      ...(options.binds ? { binds: options.binds } : {}),
       env: { TRAINING_JOB_NAME: options.jobName ?? 'local-training', ...options.env },
       ...(options.gpus ? { deviceRequests: gpuDeviceRequests(options.gpus) } : {}),
       ...(options.platform ? { platform: options.platform } : {}),

@@ -14,7 +14,7 @@ import {
   buildImage,
   connectEngine,
   contentHash,
-  hostCanRun,
+  engineCanRun,
   inspectImage,
   tagReference,
 } from '@sagemaker-templates/engine';
@@ -214,7 +214,7 @@ async function readTemplate(
     throw new TemplateBuildError(
       `${join(root, 'template.json')} lists platforms ${manifest.platforms.join(', ')}, not ${platform}. Add "${platform}" to its platforms to build it.`,
     );
-  const host = await hostCanRun(platform);
+  const host = await engineCanRun(connectEngine(), platform);
   if (!host.runs)
     throw new TemplateBuildError(
       `this host cannot build ${platform} images, which template.json's platforms list: ${host.why} To build the others only, pass --platform (e.g. --platform ${DEFAULT_PLATFORM}); a push needs them all.`,

@@ -14,8 +14,8 @@ import {
 } from '@sagemaker-templates/contract';
 import {
   connectEngine,
-  hostCanRun,
-  hostGpuCount,
+  engineCanRun,
+  engineOffersGpus,
   sizedHostConfig,
   type Engine,
   type InstanceResources,
@@ -62,7 +62,7 @@ export async function startLocalRun<T>(
   const runsDir = localRunsDir(name);
   await mkdir(runsDir, { recursive: true });
   if (platform === DEFAULT_PLATFORM) return { name, engine, image, runsDir, inputs, platform: {} };
-  const host = await hostCanRun(platform);
+  const host = await engineCanRun(engine, platform);
   console.log(`[${name}] ${image} is ${platform}: ${host.runs ? host.how : host.why}`);
   return { name, engine, image, runsDir, inputs, platform: { platform } };
 }
@@ -133,10 +133,10 @@ export function chooseChannels(
   return channels;
 }
 
-/** Every GPU of the host when asked for (`all`), or when the template uses them; none when it has none. */
+/** Every GPU of the engine's host when asked for (`all`), or when the template uses them; none when it has none. */
 export async function gpus(choice: GpuChoice, manifest: TemplateManifest): Promise<'all' | 0> {
   if (choice === 'none' || (choice === 'auto' && !manifest.capabilities.gpu)) return 0;
-  return (await hostGpuCount()) > 0 ? 'all' : 0;
+  return (await engineOffersGpus(connectEngine())) ? 'all' : 0;
 }
 
 /**

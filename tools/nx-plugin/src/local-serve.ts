@@ -29,7 +29,7 @@ export interface ServeOptions {
 /**
  * `nx run <template>:serve`: the engine's ServingRun, as SageMaker runs an endpoint's container:
  * the model read-only at /opt/ml/model (the last local training run's, or --model), published on
- * 127.0.0.1:<port>. Runs until Ctrl-C or SIGTERM, then stops it as SageMaker does (SIGTERM, 30 s).
+ * 127.0.0.1:<port> (on a remote engine, on its host: see publishedPortHost). Runs until Ctrl-C or SIGTERM, then stops it as SageMaker does (SIGTERM, 30 s).
  */
 export async function localServe(root: string, options: ServeOptions): Promise<number> {
   const { name, engine, image, runsDir, inputs, platform } = await startLocalRun(

@@ -9,7 +9,7 @@ import {
 import {
   assertEngineAnswers,
   connectEngine,
-  hostCanRun,
+  engineCanRun,
   inspectImage,
   removeImage,
   tagReference,
@@ -81,7 +81,7 @@ async function platformConf(recipeRoot: string, platform: Platform): Promise<Ima
     throw new ExplainedError(
       `${basename(recipeRoot)} makes ${conf.platforms.join(', ')} only (PLATFORMS in ${file}), not ${platform}. Build for one of those, or teach the recipe ${platform} and add it there.`,
     );
-  const host = await hostCanRun(platform);
+  const host = await engineCanRun(connectEngine(), platform);
   if (!host.runs)
     throw new ExplainedError(`this host cannot build ${platform} images: ${host.why}`);
   return { ...conf, image: platformReference(conf.image, platform) };

@@ -14,7 +14,7 @@ export const trainGpuReal: Check = {
     const gpus = await ctx.probes.hostGpus();
     if (gpus === 0)
       return skip(
-        'not evaluated: this host has no NVIDIA GPU (the simulated tier, train.gpu.simulated, ran instead)',
+        "not evaluated: the engine's host has no NVIDIA GPU (the simulated tier, train.gpu.simulated, ran instead)",
       );
     requireSuccess(await ctx.probes.training());
     const run = await ctx.probes.trainingVariant('real-gpus', {

@@ -232,7 +232,7 @@ describe('training checks over recorded runs', () => {
 
   it('train.gpu.real: passes the host GPUs in, and skips on a host without any', async () => {
     expect((await outcome(trainGpuReal, await sample(trained()))).message).toMatch(
-      /this host has no NVIDIA GPU/,
+      /the engine's host has no NVIDIA GPU/,
     );
     const four = await withVariant('real-gpus', trained({ logs: 'gpus=4\n' }), { hostGpus: 4 });
     expect((await outcome(trainGpuReal, four)).message).toMatch(
