@@ -10,6 +10,7 @@ import { toJUnit } from './reporters/junit.ts';
 import { DEFAULT_FUZZ_COUNT, runSuite, SuiteError } from './runner.ts';
 import { DEFAULT_EMULATION_SCALE } from './platform-run.ts';
 import { verifyMain } from './verify-cli.ts';
+import { formatTimings } from './suite-trace.ts';
 
 const USAGE = `Usage: sagemaker-conformance --image IMAGE --manifest PATH/template.json [options]
        sagemaker-conformance verify --image REGISTRY/REPOSITORY:TAG (see verify --help)
@@ -32,6 +33,10 @@ Options:
                        its memory without swap, its vCPUs); default template.json's instanceType
   --longevity-seconds N  sustained load of serve.longevity after its warm-up (default
                        template.json's budgets.longevitySeconds, 5)
+  --timings            after the summary, print where the time went: every shared container
+                       (training runs, serving containers: started, ready, done) and every check
+                       (queued, running, which containers it waited for) on one timeline; the
+                       JSON report always holds it (timings)
   --list               print every check (id, level, clause, title) and exit
   --list-cases         print every garbage case id that template.json's
                        conformance.robustness.accept may name, and exit
@@ -51,6 +56,7 @@ const OPTIONS = {
   'emulation-scale': { type: 'string' },
   'instance-type': { type: 'string' },
   'longevity-seconds': { type: 'string' },
+  timings: { type: 'boolean', default: false },
   list: { type: 'boolean', default: false },
   'list-cases': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -70,6 +76,7 @@ interface Run {
   emulationScale: number | undefined;
   instanceType: string | undefined;
   longevitySeconds: number | undefined;
+  timings: boolean;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -134,6 +141,7 @@ function checkedRun(values: Values): Run | Error {
     emulationScale,
     instanceType: values['instance-type'],
     longevitySeconds,
+    timings: values.timings,
   };
 }
 
@@ -160,6 +168,8 @@ async function checkImage(run: Run): Promise<number> {
   console.log(
     `\n${formatSummary(report)}\n  reports: ${join(dir, `${base}.json`)}, ${join(dir, `${base}.junit.xml`)}`,
   );
+  if (run.timings && report.timings)
+    console.log(`\n${formatTimings(report.timings, report.durationMs)}`);
   return report.ok ? 0 : 1;
 }
 

@@ -2,7 +2,9 @@ import { emulationCrash } from '@sagemaker-templates/engine';
 import type { Outcome, Probes } from './check.ts';
 import type { PlatformRun } from './platform-run.ts';
 
-const TARGET = Symbol('recorded probes');
+/** What a wrapper of probes answers with the probes it wraps (for underlyingProbes). */
+export const PROBES_TARGET = Symbol('wrapped probes');
+const TARGET = PROBES_TARGET;
 const SEEN = Symbol('observations');
 
 /**
@@ -32,9 +34,15 @@ export function recordingProbes(probes: Probes): { probes: Probes; seen: unknown
   return { probes: recording, seen };
 }
 
-/** The probes under a recording (what memos of one suite run are keyed on). */
-export const underlyingProbes = (probes: Probes): Probes =>
-  (probes as Probes & { [TARGET]?: Probes })[TARGET] ?? probes;
+/** The probes under every recording or wrapper (what memos of one suite run are keyed on). */
+export function underlyingProbes(probes: Probes): Probes {
+  let inner = probes;
+  for (;;) {
+    const wrapped = (inner as Probes & { [TARGET]?: Probes })[TARGET];
+    if (!wrapped) return inner;
+    inner = wrapped;
+  }
+}
 
 /** What the check holding these probes has observed so far; a fresh list for plain probes. */
 export const observationsOf = (probes: Probes): unknown[] =>

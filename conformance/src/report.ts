@@ -1,3 +1,4 @@
+import type { SuiteTimings } from './suite-trace.ts';
 import type { Level, Profile, Status } from './check.ts';
 import type { InstanceType } from '@sagemaker-templates/contract';
 import type { EngineDescription } from '@sagemaker-templates/engine';
@@ -44,6 +45,8 @@ export interface SuiteReport {
   ok: boolean;
   /** Set when this is the report of an earlier run of the same image and suite, not run again. */
   reusedPass?: { passedAt: string; record?: string };
+  /** Where the time went: every shared observation's and every check's span (--timings prints it). */
+  timings?: SuiteTimings;
 }
 
 export function summarize(results: CheckResult[]): SuiteReport['summary'] {

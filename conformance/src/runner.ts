@@ -34,6 +34,7 @@ import {
   type PlatformRun,
 } from './platform-run.ts';
 import { judgeUnderEmulation, recordingProbes } from './emulation-crash.ts';
+import { askingProbes, SuiteTrace } from './suite-trace.ts';
 
 /** Garbage requests sent to one serving container when --fuzz-count is not given. */
 export const DEFAULT_FUZZ_COUNT = 200;
@@ -70,10 +71,11 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const checks = options.checks ?? allChecks;
-  const { ctx, imageId, probes, instance, engine } = await openSuite(options, checks);
+  const trace = new SuiteTrace();
+  const { ctx, imageId, probes, instance, engine } = await openSuite(options, checks, trace);
   let results: CheckResult[];
   try {
-    results = await runPhases(checks, ctx, options);
+    results = await runPhases(checks, ctx, { ...options, trace });
   } finally {
     await probes.dispose();
   }
@@ -93,6 +95,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
     results,
     summary,
     ok: summary.mustFailed === 0,
+    timings: trace.timings(),
   };
 }
 
@@ -100,7 +103,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteReport> {
  * Everything checks share, once the inputs are known to be right: the manifest as this image's
  * platform is judged, the probes over the engine, the garbage's seed.
  */
-async function openSuite(options: SuiteOptions, checks: readonly Check[]) {
+async function openSuite(options: SuiteOptions, checks: readonly Check[], trace: SuiteTrace) {
   const manifestPath = resolve(options.manifestPath);
   const declared = await loadManifest(manifestPath);
   assertSuiteInputs(declared, options.manifestPath, dirname(manifestPath), checks);
@@ -126,6 +129,7 @@ async function openSuite(options: SuiteOptions, checks: readonly Check[]) {
   await sweepLeftovers(docker);
   const probes = new DockerProbes(docker, options.image, manifest, dirname(manifestPath), {
     platform,
+    trace,
     ...(instance ? { resources: instance.resources } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
@@ -188,23 +192,34 @@ function assertKnownIds(only: string[], checks: readonly Check[]): void {
 
 /**
  * Runs the checks phase by phase (see Check.phase): observe, fuzz and disturb concurrently within
- * the phase; load and consume one at a time; background checks beside all of them. Results come back in the order of `checks`.
+ * the phase; load and consume one at a time; background checks beside all of them. Results come
+ * back in the order of `checks`; with a trace, each check's span (queued at its phase's start).
  */
 export async function runPhases(
   checks: readonly Check[],
   ctx: CheckContext,
-  options: Pick<SuiteOptions, 'only' | 'onResult'> = {},
+  options: Pick<SuiteOptions, 'only' | 'onResult'> & { trace?: SuiteTrace } = {},
 ): Promise<CheckResult[]> {
   const results = new Map<string, CheckResult>();
-  const run = async (check: Check) => {
-    const result = await runCheck(check, ctx, ctx.manifest, options.only);
+  const trace = options.trace;
+  const run = async (check: Check, queuedMs: number) => {
+    const startMs = trace?.at() ?? 0;
+    const asked: string[] = [];
+    const probes = trace ? askingProbes(ctx.probes, asked) : ctx.probes;
+    const result = await runCheck(check, { ...ctx, probes }, ctx.manifest, options.only);
+    const phase = check.phase ?? 'observe';
+    trace?.check({ id: check.id, phase, queuedMs, startMs, endMs: trace.at(), probes: asked });
     results.set(result.id, result);
     options.onResult?.(result);
   };
   const inPhase = (phase: Phase) => checks.filter((c) => (c.phase ?? 'observe') === phase);
-  const runAll = (phase: Phase) => Promise.all(inPhase(phase).map(run));
+  const runAll = (phase: Phase) => {
+    const queuedMs = trace?.at() ?? 0;
+    return Promise.all(inPhase(phase).map((check) => run(check, queuedMs)));
+  };
   const runEach = async (phase: Phase) => {
-    for (const check of inPhase(phase)) await run(check);
+    const queuedMs = trace?.at() ?? 0;
+    for (const check of inPhase(phase)) await run(check, queuedMs);
   };
   const background = runAll('background');
   await runAll('observe');

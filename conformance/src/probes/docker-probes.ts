@@ -19,6 +19,7 @@ import { BlockedError } from '../blocked-error.ts';
 import type { Probes } from '../check.ts';
 import type * as Observed from '../observations.ts';
 import type { PlatformRun } from '../platform-run.ts';
+import type { SuiteTrace } from '../suite-trace.ts';
 
 export interface ProbeOptions {
   /** The image's platform as the suite runs it (emulated runs get longer request limits). */
@@ -26,6 +27,8 @@ export interface ProbeOptions {
   /** Size every container as this instance type (memory without swap, vCPUs). */
   resources?: InstanceResources;
   onProgress?: (line: string) => void;
+  /** Times every shared observation (--timings). */
+  trace?: SuiteTrace;
 }
 
 /** A training container that was started (or failed to start), with its /opt/ml tree. */
@@ -133,7 +136,7 @@ export class DockerProbes implements Probes {
   #once<T>(key: string, make: () => Promise<T>): Promise<T> {
     let promise = this.#memo.get(key) as Promise<T> | undefined;
     if (!promise) {
-      promise = make();
+      promise = this.options.trace ? this.options.trace.probe(key, make) : make();
       this.#memo.set(key, promise);
     }
     return promise;

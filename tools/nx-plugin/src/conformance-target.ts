@@ -21,6 +21,7 @@ export interface ConformanceOptions {
   'longevity-seconds'?: number;
   'pass-max-age'?: string;
   'registry-records'?: boolean;
+  timings?: boolean;
 }
 
 /** The conformance CLI's arguments for these options (the CLI checks the values again). */
@@ -35,6 +36,7 @@ export function suiteArgs(options: ConformanceOptions): string[] {
     ...(options['instance-type'] !== undefined
       ? ['--instance-type', options['instance-type']]
       : []),
+    ...(options.timings ? ['--timings'] : []),
     '--report-dir',
     options['report-dir'],
   ];
@@ -84,12 +86,13 @@ async function checkBuilt(
 ): Promise<number> {
   const force = options.force === true || env.SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE === 'true';
   const partial = options.only !== undefined;
-  // A chosen seed, amount of garbage or instance size is a run the user asked for.
+  // A chosen seed, amount of garbage, instance size or a timeline is a run the user asked for.
   const chosenGarbage =
     options.seed !== undefined ||
     options['fuzz-count'] !== undefined ||
     options['instance-type'] !== undefined ||
-    options['longevity-seconds'] !== undefined;
+    options['longevity-seconds'] !== undefined ||
+    options.timings === true;
   const name = reportName(basename(root), built.platform);
   const report = join(options['report-dir'], `${name}.json`);
   const cache = new ConformanceCache();

@@ -86,6 +86,11 @@ describe('conformance options', () => {
       '--report-dir',
       'reports/conformance',
     ]);
+    expect(suiteArgs(nxOptions('conformance', ['--timings']))).toEqual([
+      '--timings',
+      '--report-dir',
+      'reports/conformance',
+    ]);
     expect(() => nxOptions('conformance', ['--seed=0'])).toThrow(/'seed' does not match/);
     const emulated = nxOptions<ConformanceOptions>('conformance', [
       '--platform',

@@ -88,6 +88,7 @@ describe('nx plugin', () => {
       '--emulation-scale',
       '--instance-type',
       '--longevity-seconds',
+      '--timings',
     ]);
   });
 
