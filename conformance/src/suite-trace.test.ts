@@ -51,6 +51,24 @@ describe('SuiteTrace', () => {
     expect(underlyingProbes(probes)).toBe(plain);
   });
 
+  it('calls every method on the probes themselves, so their private fields work through the wrappers', async () => {
+    class Private {
+      #dirs: string[] = [];
+      async scratchDir(prefix: string) {
+        this.#dirs.push(prefix);
+        return `/tmp/${prefix}-${this.#dirs.length}`;
+      }
+      async training() {
+        return this.#dirs.length;
+      }
+    }
+    const asked: string[] = [];
+    const { probes } = recordingProbes(askingProbes(new Private() as unknown as Probes, asked));
+    expect(await probes.scratchDir('code')).toBe('/tmp/code-1');
+    expect(await probes.training()).toBe(1);
+    expect(asked).toEqual(['training']);
+  });
+
   it('draws each observation and check on one timeline, with what a check waited for', () => {
     const text = formatTimings(
       {

@@ -94,11 +94,12 @@ export function askingProbes(probes: Probes, asked: string[]): Probes {
     get(target, property) {
       if (property === PROBES_TARGET) return target;
       const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
       const keyOf = PROBE_KEYS[property as keyof Probes];
-      if (typeof value !== 'function' || !keyOf) return value;
+      // Called on the probes themselves, never on this proxy: their private fields need it.
       return (...args: unknown[]) => {
-        const key = keyOf(args[0]);
-        if (!asked.includes(key)) asked.push(key);
+        const key = keyOf?.(args[0]);
+        if (key && !asked.includes(key)) asked.push(key);
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
