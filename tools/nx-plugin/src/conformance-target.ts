@@ -62,11 +62,10 @@ export async function runConformance(
   let registry: Promise<RegistryPass | undefined> | undefined;
   const fromRegistry = () =>
     (registry ??= registryPassFor(root, builds, { options, env, key, maxAgeMs }));
+  const sources = { key, maxAgeMs, fromRegistry };
   let code = 0;
-  for (const built of builds) {
-    const context = { key, maxAgeMs, fromRegistry };
-    code = Math.max(code, await checkBuilt(root, built, options, env, context));
-  }
+  for (const built of builds)
+    code = Math.max(code, await checkBuilt(root, built, options, env, sources));
   return code;
 }
 
@@ -87,7 +86,7 @@ async function checkBuilt(
   const force = options.force === true || env.SAGEMAKER_TEMPLATES_FORCE_CONFORMANCE === 'true';
   const partial = options.only !== undefined;
   // A chosen seed, amount of garbage, instance size or a timeline is a run the user asked for.
-  const chosenGarbage =
+  const askedForRun =
     options.seed !== undefined ||
     options['fuzz-count'] !== undefined ||
     options['instance-type'] !== undefined ||
@@ -97,7 +96,7 @@ async function checkBuilt(
   const report = join(options['report-dir'], `${name}.json`);
   const cache = new ConformanceCache();
   const { key } = sources;
-  const wanted = !(force || partial || chosenGarbage);
+  const wanted = !(force || partial || askedForRun);
   const earlier = wanted ? await earlierPass(built, cache, sources) : undefined;
   if (earlier) {
     await restoreReport(earlier.pass, report, earlier.from);
